@@ -1,0 +1,36 @@
+/* The two agents of a run: a sender on a source-zone host and a listener on
+ * a far-side host.  Each captures its own interface to a pcap and describes
+ * that capture in a meta file (agentmeta.h).  They run in the caller's
+ * network namespace; the lab forks one process per agent after setns(). */
+#ifndef RP_AGENT_H
+#define RP_AGENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "log.h"
+#include "plan.h"
+#include "probeid.h"
+
+struct agent_cfg {
+	const struct plan   *plan;
+	size_t               endpoint;     /* whose probes to send / whose host this is */
+	const char          *iface;
+	const char          *pcap_path;
+	const char          *pcap_name;    /* as recorded in the meta file */
+	const char          *meta_path;
+	const uint8_t       *key;          /* PROBEID_KEYLEN bytes */
+	unsigned             rate;         /* probes per second (sender) */
+	unsigned             linger_ms;    /* wait for late replies after the last probe */
+	unsigned             max_seconds;  /* hard bound on the agent's life */
+	int                  ready_fd;     /* gets one byte once the capture is live, or -1 */
+	int                  stop_fd;      /* listener stops when readable or closed, or -1 */
+	const struct rp_log *log;
+};
+
+/* Both return a process exit status: 0 done, 3 failed or interrupted.  The
+ * meta file is written in every case once the capture was opened. */
+int agent_send(const struct agent_cfg *);
+int agent_listen(const struct agent_cfg *);
+
+#endif

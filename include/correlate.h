@@ -1,0 +1,91 @@
+/* The correlator: joins what each sender sent and got back with what each
+ * listener saw arrive, by probe id, and decides per probe what the evidence
+ * is and whether the firewall did what the profile says.  It works offline
+ * from the run directory alone (plan, profile and site copies, pcaps and
+ * their capture meta files). */
+#ifndef RP_CORRELATE_H
+#define RP_CORRELATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "agentmeta.h"
+#include "plan.h"
+#include "probekind.h"
+
+enum evidence {
+	EVD_ARRIVED, EVD_ANSWERED, EVD_HOST_RESET,           /* crossed */
+	EVD_FIREWALL_RESET, EVD_ICMP_UNREACHABLE, EVD_SILENT_DROP, /* stopped */
+	EVD_INCONCLUSIVE,
+};
+enum observed { OBS_OPEN, OBS_CLOSED, OBS_UNKNOWN };
+enum verdict  { VERDICT_PASS, VERDICT_FAIL, VERDICT_INCONCLUSIVE };
+
+/* Why a probe has no verdict. */
+enum inconclusive_reason {
+	INC_NONE = 0,
+	INC_NOT_SENT,          /* the probe was never seen leaving the sender */
+	INC_NO_TX_CAPTURE,     /* the sender's capture is missing or broken */
+	INC_NO_RX_CAPTURE,     /* no usable far-side capture */
+	INC_RX_LOSSY,          /* the far-side capture dropped packets */
+	INC_RX_WINDOW,         /* the far-side capture did not cover the probe */
+	INC_TX_LOSSY,          /* replies may have been lost at the sender */
+};
+
+struct probe_result {
+	enum evidence            ev;
+	enum observed            obs;
+	enum verdict             verdict;
+	enum inconclusive_reason why;
+	int64_t                  sent_us;     /* first time seen leaving, 0 if never */
+	uint8_t                  reply_ttl;   /* of the RST / SYN-ACK / ICMP */
+	uint8_t                  icmp_type, icmp_code;
+	struct rp_addr           reply_from;
+};
+
+struct rule_summary {
+	uint32_t     probes, pass, fail, inconclusive;
+	enum verdict verdict;
+};
+
+struct corr;
+
+struct corr *corr_new(const struct plan *);
+void         corr_free(struct corr *);
+
+/* Declares an agent's capture of endpoint (NULL meta: no capture). */
+void corr_set_capture(struct corr *, size_t endpoint, bool at_sender, const struct agent_meta *);
+/* Feeds one piece of evidence captured at endpoint. */
+void corr_event(struct corr *, const struct probe_match *, const struct pkt *, int64_t ts_us,
+                size_t endpoint, bool at_sender);
+/* Reads one capture file and feeds what it holds. */
+int  corr_read_pcap(struct corr *, struct probeid *, const char *path, size_t endpoint,
+                    bool at_sender, char *err, size_t errlen);
+/* Loads every capture the plan calls for from a run directory (tx-NAME and
+ * rx-NAME .pcap and .json); a missing one is recorded, not fatal. */
+int  corr_read_dir(struct corr *, const uint8_t key[PROBEID_KEYLEN], const char *dir,
+                   char *err, size_t errlen);
+/* Decides every probe; call once after all events. */
+void corr_finish(struct corr *);
+
+const struct probe_result *corr_result(const struct corr *, uint32_t id);
+/* Rule index, or PLAN_RULE_DEFAULT for the negative probes. */
+struct rule_summary corr_rule(const struct corr *, uint32_t rule);
+struct rule_summary corr_total(const struct corr *);
+/* Foreign packets seen (not this run's, or evidence for the wrong host). */
+uint64_t corr_foreign(const struct corr *);
+const struct agent_meta *corr_capture(const struct corr *, size_t endpoint, bool at_sender);
+
+const char *evidence_name(enum evidence);
+const char *observed_name(enum observed);
+const char *verdict_name(enum verdict);
+/* One line a person can check: what was seen, where, and why it counts. */
+void probe_result_detail(const struct corr *, uint32_t id, char *buf, size_t len);
+
+/* File names of an endpoint's captures inside a run directory. */
+void corr_capture_names(const char *endpoint, bool at_sender, char *pcap, size_t plen,
+                        char *meta, size_t mlen);
+
+#endif

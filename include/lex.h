@@ -1,0 +1,87 @@
+/* The lexer shared by the profile and site languages, with the one-token
+ * lookahead and statement loop both recursive-descent parsers build on.
+ *
+ * Both languages are line oriented: a newline ends a statement unless the
+ * last token was ',', '->', ':' or '=', so a long list may continue on the
+ * next line.  '#' comments run to the end of the line. */
+#ifndef RP_LEX_H
+#define RP_LEX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+
+enum tok_kind {
+	TK_EOF,
+	TK_NEWLINE,
+	TK_IDENT,    /* [A-Za-z_][A-Za-z0-9_-]*, a '-' before '>' excluded */
+	TK_NUMBER,   /* [0-9]+ */
+	TK_STRING,   /* "..." with \" and \\ */
+	TK_ADDR,     /* a run of digits and dots holding a dot (site files only) */
+	TK_COMMA,
+	TK_COLON,
+	TK_EQUALS,
+	TK_SLASH,
+	TK_DASH,
+	TK_ARROW,
+	TK_BAD,      /* malformed; the lexer has already reported it */
+};
+
+struct tok {
+	enum tok_kind   kind;
+	struct src_span at;    /* end of line and end of file sit just after the last token */
+	uint32_t        num;   /* TK_NUMBER: value, saturated at UINT32_MAX */
+};
+
+/* The fields belong to lex.c; the struct is public only so that a parser
+ * can keep its lexer on the stack. */
+struct lexer {
+	const char     *text;
+	size_t          len, pos;
+	int             line;
+	size_t          line_off;
+	bool            addr_runs;
+	enum tok_kind   last;
+	struct src_span end;   /* just after the last real token */
+	struct diag    *diag;
+	struct tok      cur;   /* the lookahead token */
+};
+
+/* Primes cur with the first token.  addr_runs makes a run of digits and dots
+ * one TK_ADDR token, as site files need for IPv4 addresses. */
+void lex_init(struct lexer *, const char *text, size_t len, struct diag *, bool addr_runs);
+void lex_advance(struct lexer *);
+/* Is cur the identifier `word`? */
+bool lex_word(const struct lexer *, const char *word);
+/* True if cur is of kind k; otherwise reports "expected WHAT, found ...". */
+bool lex_expect(struct lexer *, enum tok_kind k, const char *what);
+void lex_syntax_error(struct lexer *, const char *what);
+/* Human description of a token for "found ..." (e.g. "'->'", "end of line"). */
+const char *lex_describe(const struct lexer *, const struct tok *, char *buf, size_t size);
+
+/* Fresh copies (caller frees): the token's bytes, or a string's value. */
+char *lex_text(const struct lexer *, const struct tok *);
+char *lex_string(const struct lexer *, const struct tok *);
+
+/* One statement kind.  parse() is called with the keyword consumed; it
+ * returns false after reporting an error, and the rest of the statement is
+ * then skipped.  On success cur must be at the end of the statement. */
+struct lex_stmt {
+	const char *keyword;
+	bool      (*parse)(void *ctx, const struct tok *keyword);
+};
+
+/* Runs the whole input through the statement table. */
+void lex_statements(struct lexer *, const struct lex_stmt *, size_t n, void *ctx);
+
+/* Reads a whole file for the parsers; false with errno set on failure. */
+bool  lex_read_file(const char *path, char **text, size_t *len);
+
+/* Allocation for both parsers: out of memory is fatal (abort), overflow of
+ * n * size too. */
+void *lex_xreallocarray(void *p, size_t n, size_t size);
+char *lex_xstrndup(const char *s, size_t n);
+
+#endif

@@ -1,0 +1,57 @@
+/* Probe kinds: everything that differs between a TCP SYN, a UDP probe or a
+ * TLS ClientHello lives behind one const ops struct per kind (one file per
+ * kind), so that adding a kind is one new file and one registry entry. */
+#ifndef RP_PROBEKIND_H
+#define RP_PROBEKIND_H
+
+#include <libnet.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "pkt.h"
+#include "plan.h"
+#include "probeid.h"
+
+enum probe_event {
+	EV_NONE = 0,
+	EV_SENT,        /* the probe leaving the sender (tx capture) */
+	EV_ARRIVED,     /* the probe reaching the far side (rx capture) */
+	EV_ANSWER,      /* a positive answer back at the sender (SYN-ACK) */
+	EV_RESET,       /* a TCP reset back at the sender */
+	EV_UNREACH,     /* an ICMP unreachable back at the sender */
+	EV_HOST_REPLY,  /* the far-side host answering (rx capture) */
+};
+
+struct probe_match {
+	uint32_t         id;
+	enum probe_event ev;
+};
+
+#define PROBE_MAX_TAGS 4
+
+struct probe_kind {
+	const char *name;
+	uint8_t     proto;
+	/* BPF filter for a capture that must hold this kind's evidence. */
+	const char *bpf;
+	/* Builds (or, with tags from an earlier call, patches) the packet in
+	 * l; the caller sends it.  Returns 0, or -1 with libnet's error. */
+	int (*build)(libnet_t *l, libnet_ptag_t tags[PROBE_MAX_TAGS],
+	             const struct rp_addr *src, const struct rp_addr *dst,
+	             uint16_t dport, const struct probe_carriers *);
+	/* Classifies a captured packet as evidence for one probe.  at_sender
+	 * tells on which side it was captured; self is that agent's address.
+	 * Returns false for packets that are not this kind's, or not this run's. */
+	bool (*decode)(const struct pkt *, struct probeid *, uint32_t nprobes,
+	               const struct rp_addr *self, bool at_sender, struct probe_match *);
+};
+
+/* The kind that probes a given planned probe, or NULL. */
+const struct probe_kind *probekind_for(const struct probe *);
+/* All kinds, NULL-terminated, for decoders that do not know the kind yet. */
+const struct probe_kind *const *probekind_all(void);
+
+extern const struct probe_kind probe_kind_syn;
+
+#endif

@@ -1,0 +1,46 @@
+/* A run directory (captures/RUN-ID/) and its plan file: the small file from
+ * which every agent and the correlator rebuild the same probes (profile and
+ * site copies with their hashes, the per-run key, the parameters). */
+#ifndef RP_RUN_H
+#define RP_RUN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "probeid.h"
+
+#define RUN_PLAN_SCHEMA  "ruleproof-plan/1"
+#define RUN_PLAN_FILE    "plan.json"
+#define RUN_PROFILE_FILE "profile.profile"
+#define RUN_SITE_FILE    "site.site"
+#define RUN_VERSION      "0.1.0"
+
+struct run_params {
+	char     id[48];
+	uint8_t  key[PROBEID_KEYLEN];
+	unsigned rate;          /* probes per second per sender */
+	unsigned linger_ms;     /* wait for replies after the last probe */
+	char     profile_src[512], site_src[512];   /* paths as the user gave them */
+	char     profile_sha256[65], site_sha256[65];
+	int64_t  started_us;
+	char     command[1024];
+};
+
+/* A fresh id (UTC time plus random hex) and key. */
+int  run_init(struct run_params *, char *err, size_t errlen);
+/* Creates base/ID (base created too if missing); out gets the path. */
+int  run_make_dir(const char *base, const char *id, char *out, size_t outlen,
+                  char *err, size_t errlen);
+/* Copies profile and site into dir and records their hashes in rp. */
+int  run_stage_inputs(struct run_params *, const char *dir, const char *profile,
+                      const char *site, char *err, size_t errlen);
+int  run_write_plan(const struct run_params *, const char *dir, char *err, size_t errlen);
+int  run_read_plan(struct run_params *, const char *dir, char *err, size_t errlen);
+void run_set_command(struct run_params *, int argc, char *const argv[]);
+
+int64_t run_now_us(void);
+int     sha256_file_hex(const char *path, char out[65], char *err, size_t errlen);
+/* "YYYY-MM-DDTHH:MM:SS.uuuuuuZ" */
+void    run_fmt_time(int64_t us, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,150 @@
+#include "capture.h"
+
+#include <pcap/pcap.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* Enough for the headers the correlator reads, with room for IP options
+ * and an ICMP quote; payload is not evidence. */
+#define CAPTURE_SNAPLEN 256
+#define CAPTURE_BUFFER  (8 * 1024 * 1024)
+
+struct capture {
+	pcap_t        *pc;
+	pcap_dumper_t *dump;
+	uint64_t       packets;
+};
+
+static int
+fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int
+activate(struct capture *c, const char *iface, const char *filter, char *err, size_t errlen)
+{
+	struct bpf_program prog;
+	int rc;
+
+	if (pcap_set_snaplen(c->pc, CAPTURE_SNAPLEN) != 0 ||
+	    pcap_set_promisc(c->pc, 0) != 0 ||
+	    pcap_set_immediate_mode(c->pc, 1) != 0 ||
+	    pcap_set_buffer_size(c->pc, CAPTURE_BUFFER) != 0 ||
+	    pcap_set_tstamp_precision(c->pc, PCAP_TSTAMP_PRECISION_MICRO) != 0)
+		return fail(err, errlen, "%s: cannot configure capture", iface);
+	rc = pcap_activate(c->pc);
+	if (rc < 0)
+		return fail(err, errlen, "%s: %s", iface, pcap_geterr(c->pc));
+	if (pcap_compile(c->pc, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0)
+		return fail(err, errlen, "filter '%s': %s", filter, pcap_geterr(c->pc));
+	rc = pcap_setfilter(c->pc, &prog);
+	pcap_freecode(&prog);
+	if (rc != 0)
+		return fail(err, errlen, "filter '%s': %s", filter, pcap_geterr(c->pc));
+	if (pcap_setnonblock(c->pc, 1, err) != 0)
+		return -1;
+	return 0;
+}
+
+struct capture *
+capture_open(const char *iface, const char *filter, const char *path, char *err, size_t errlen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	struct capture *c = calloc(1, sizeof(*c));
+
+	if (!c) {
+		fail(err, errlen, "out of memory");
+		return NULL;
+	}
+	c->pc = pcap_create(iface, ebuf);
+	if (!c->pc) {
+		fail(err, errlen, "%s: %s", iface, ebuf);
+		free(c);
+		return NULL;
+	}
+	if (activate(c, iface, filter, err, errlen) != 0)
+		goto bad;
+	c->dump = pcap_dump_open(c->pc, path);
+	if (!c->dump) {
+		fail(err, errlen, "%s: %s", path, pcap_geterr(c->pc));
+		goto bad;
+	}
+	/* The header goes to disk now: an unwritable file fails here, before a
+	 * single probe is sent. */
+	if (pcap_dump_flush(c->dump) != 0) {
+		fail(err, errlen, "%s: cannot write", path);
+		goto bad;
+	}
+	return c;
+bad:
+	if (c->dump)
+		pcap_dump_close(c->dump);
+	pcap_close(c->pc);
+	free(c);
+	return NULL;
+}
+
+int
+capture_fd(const struct capture *c)
+{
+	return pcap_get_selectable_fd(c->pc);
+}
+
+static void
+on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+	struct capture *c = (struct capture *)(void *)user;
+
+	pcap_dump((u_char *)c->dump, h, bytes);
+	c->packets++;
+}
+
+int
+capture_drain(struct capture *c, char *err, size_t errlen)
+{
+	int n, total = 0;
+
+	/* Bounded: a flood cannot keep this loop from returning to its caller. */
+	for (int rounds = 0; rounds < 64; rounds++) {
+		n = pcap_dispatch(c->pc, -1, on_packet, (u_char *)c);
+		if (n < 0)
+			return fail(err, errlen, "capture: %s", pcap_geterr(c->pc));
+		if (n == 0)
+			break;
+		total += n;
+	}
+	return total;
+}
+
+int
+capture_close(struct capture *c, struct capture_stats *st, char *err, size_t errlen)
+{
+	struct pcap_stat ps = { 0 };
+	int rc = 0;
+	FILE *f;
+
+	if (capture_drain(c, err, errlen) < 0)
+		rc = -1;
+	if (pcap_stats(c->pc, &ps) != 0 && rc == 0)
+		rc = fail(err, errlen, "capture statistics: %s", pcap_geterr(c->pc));
+	st->packets = c->packets;
+	st->recv = ps.ps_recv;
+	st->drop = ps.ps_drop;
+	st->ifdrop = ps.ps_ifdrop;
+	f = pcap_dump_file(c->dump);
+	if ((pcap_dump_flush(c->dump) != 0 || ferror(f)) && rc == 0)
+		rc = fail(err, errlen, "pcap file could not be written completely");
+	/* pcap_dump_close() hides fclose()'s result, so close through stdio. */
+	if (fclose(f) != 0 && rc == 0)
+		rc = fail(err, errlen, "pcap file could not be written completely");
+	pcap_close(c->pc);
+	free(c);
+	return rc;
+}

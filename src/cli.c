@@ -1,0 +1,77 @@
+#include "cli.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int
+cli_load(const struct rp_log *log, const char *profile, const char *site, bool lab,
+    struct cli_inputs *in)
+{
+	char err[512];
+	int nerr = 0;
+
+	memset(in, 0, sizeof(*in));
+	in->prof = profile_load(profile, stderr, &nerr);
+	if (!in->prof) {
+		log_warnx(log, "%s: %d error%s", profile, nerr, nerr == 1 ? "" : "s");
+		return EXIT_USAGE;
+	}
+	if (!site)
+		return EXIT_PASS;
+	in->site = site_load(site, stderr, &nerr);
+	if (!in->site) {
+		log_warnx(log, "%s: %d error%s", site, nerr, nerr == 1 ? "" : "s");
+		cli_free(in);
+		return EXIT_USAGE;
+	}
+	nerr = site_check(in->site, in->prof, lab, stderr);
+	if (nerr > 0) {
+		log_warnx(log, "%s: %d error%s", site, nerr, nerr == 1 ? "" : "s");
+		cli_free(in);
+		return EXIT_USAGE;
+	}
+	in->pl = plan_build(in->prof, in->site, err, sizeof(err));
+	if (!in->pl) {
+		log_warnx(log, "%s", err);
+		cli_free(in);
+		return EXIT_USAGE;
+	}
+	return EXIT_PASS;
+}
+
+void
+cli_free(struct cli_inputs *in)
+{
+	plan_free(in->pl);
+	site_free(in->site);
+	profile_free(in->prof);
+	memset(in, 0, sizeof(*in));
+}
+
+bool
+cli_color(void)
+{
+	const char *term = getenv("TERM");
+	const char *nc = getenv("NO_COLOR");
+
+	/* https://no-color.org: any non-empty NO_COLOR turns colour off. */
+	return isatty(STDOUT_FILENO) && !(nc && nc[0]) && !(term && strcmp(term, "dumb") == 0);
+}
+
+int
+cli_parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!s || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}

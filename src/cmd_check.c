@@ -1,0 +1,191 @@
+/* The offline subcommands: check, compile, plan. */
+#include <getopt.h>
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "drift.h"
+#include "nftgen.h"
+
+static const char check_usage[] =
+    "usage: ruleproof check PROFILE [--site SITE] [--lab]\n"
+    "Parses PROFILE, reports every error as FILE:LINE:COL with the line and a\n"
+    "caret, and prints the profile in canonical form.  With --site, also checks\n"
+    "that the site binds every zone and role the rules use (--lab: and that all\n"
+    "its addresses lie in 198.18.0.0/15).\n";
+
+int
+cmd_check(int argc, char **argv, const struct rp_log *log)
+{
+	static const struct option opts[] = {
+		{ "site", required_argument, NULL, 's' }, { "lab", no_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
+	};
+	const char *site = NULL;
+	bool lab = false;
+	struct cli_inputs in;
+	int c, rc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "s:lh", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': site = optarg; break;
+		case 'l': lab = true; break;
+		case 'h': fputs(check_usage, stdout); return EXIT_PASS;
+		default: fputs(check_usage, stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		fputs(check_usage, stderr);
+		return EXIT_USAGE;
+	}
+	rc = cli_load(log, argv[optind], site, lab, &in);
+	if (rc != EXIT_PASS)
+		return rc;
+	profile_print(in.prof, stdout);
+	if (in.pl)
+		log_info(log, "%s binds the profile: %u probes", site, plan_nprobes(in.pl));
+	cli_free(&in);
+	return EXIT_PASS;
+}
+
+static const char compile_usage[] =
+    "usage: ruleproof compile PROFILE --site SITE [--drift N [--seed S] [--planted FILE]]\n"
+    "Prints an nftables ruleset that conforms to PROFILE at SITE: every flow an\n"
+    "open rule names is accepted, everything else dropped.  --drift plants N\n"
+    "deliberate deviations chosen by seed S and describes them on stderr (or in\n"
+    "FILE); used by `ruleproof lab` to show that every deviation is found.\n";
+
+int
+compile_ruleset(const struct plan *pl, unsigned long drift, unsigned long long seed, FILE *out,
+    FILE *planted, const struct rp_log *log)
+{
+	struct fwset *fw = fw_compile(pl);
+	int n;
+
+	if (!fw) {
+		log_warnx(log, "out of memory");
+		return EXIT_RUN;
+	}
+	if (drift > 0) {
+		fprintf(planted, "# planted by ruleproof --drift %lu --seed %llu\n", drift, seed);
+		n = fw_drift(fw, pl, (unsigned)drift, seed, planted);
+		if (n < 0) {
+			fw_free(fw);
+			log_warnx(log, "out of memory");
+			return EXIT_RUN;
+		}
+		if ((unsigned long)n < drift)
+			log_warnx(log, "only %d of %lu deviations could be planted in this plan", n, drift);
+	}
+	fw_emit(fw, pl, out);
+	fw_free(fw);
+	return EXIT_PASS;
+}
+
+int
+cmd_compile(int argc, char **argv, const struct rp_log *log)
+{
+	static const struct option opts[] = {
+		{ "site", required_argument, NULL, 's' }, { "drift", required_argument, NULL, 'd' },
+		{ "seed", required_argument, NULL, 'S' }, { "planted", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
+	};
+	const char *site = NULL, *planted_path = NULL;
+	unsigned long drift = 0, seed = 1;
+	struct cli_inputs in;
+	FILE *planted = stderr;
+	int c, rc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "s:d:S:p:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': site = optarg; break;
+		case 'd':
+			if (cli_parse_uint(optarg, 1000, &drift) != 0) {
+				log_warnx(log, "--drift takes a number from 0 to 1000");
+				return EXIT_USAGE;
+			}
+			break;
+		case 'S':
+			if (cli_parse_uint(optarg, ~0UL, &seed) != 0) {
+				log_warnx(log, "--seed takes a non-negative integer");
+				return EXIT_USAGE;
+			}
+			break;
+		case 'p': planted_path = optarg; break;
+		case 'h': fputs(compile_usage, stdout); return EXIT_PASS;
+		default: fputs(compile_usage, stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1 || !site) {
+		fputs(compile_usage, stderr);
+		return EXIT_USAGE;
+	}
+	rc = cli_load(log, argv[optind], site, false, &in);
+	if (rc != EXIT_PASS)
+		return rc;
+	if (planted_path && !(planted = fopen(planted_path, "w"))) {
+		log_warn(log, "%s", planted_path);
+		cli_free(&in);
+		return EXIT_USAGE;
+	}
+	rc = compile_ruleset(in.pl, drift, seed, stdout, planted, log);
+	if (planted != stderr && fclose(planted) != 0) {
+		log_warn(log, "%s", planted_path);
+		rc = EXIT_RUN;
+	}
+	cli_free(&in);
+	return rc;
+}
+
+static const char plan_usage[] =
+    "usage: ruleproof plan PROFILE --site SITE\n"
+    "Lists every probe PROFILE expands to at SITE: id, the rule it tests\n"
+    "(file:line), source and destination, protocol and port, and the expected\n"
+    "outcome.  `default closed` adds negative probes; see ruleproof-profile(5).\n";
+
+int
+cmd_plan(int argc, char **argv, const struct rp_log *log)
+{
+	static const struct option opts[] = {
+		{ "site", required_argument, NULL, 's' }, { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *site = NULL;
+	struct cli_inputs in;
+	char sa[ADDR_STRLEN], da[ADDR_STRLEN];
+	uint32_t i;
+	int c, rc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "s:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': site = optarg; break;
+		case 'h': fputs(plan_usage, stdout); return EXIT_PASS;
+		default: fputs(plan_usage, stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1 || !site) {
+		fputs(plan_usage, stderr);
+		return EXIT_USAGE;
+	}
+	rc = cli_load(log, argv[optind], site, false, &in);
+	if (rc != EXIT_PASS)
+		return rc;
+	printf("%6s  %-32s %-12s %-12s %-15s %-15s %-10s %s\n", "PROBE", "RULE", "FROM", "TO", "SRC",
+	    "DST", "PORT", "EXPECT");
+	for (i = 0; i < plan_nprobes(in.pl); i++) {
+		const struct probe *p = plan_probe(in.pl, i);
+		char rule[300], port[16];
+		snprintf(rule, sizeof(rule), "%s:%d", profile_name(in.prof), plan_probe_line(in.pl, p));
+		snprintf(port, sizeof(port), "%s/%u", p->proto == RP_PROTO_UDP ? "udp" : "tcp", p->port);
+		printf("%6u  %-32s %-12s %-12s %-15s %-15s %-10s %s\n", p->id, rule,
+		    profile_endpoint(in.prof, p->src)->name, profile_endpoint(in.prof, p->dst)->name,
+		    addr_fmt(plan_addr(in.pl, p->src), sa), addr_fmt(plan_addr(in.pl, p->dst), da), port,
+		    p->expect_open ? "open" : "closed");
+	}
+	cli_free(&in);
+	return EXIT_PASS;
+}

@@ -1,0 +1,352 @@
+/* The subcommands that run probes or judge them: lab, correlate. */
+#include <errno.h>
+#include <getopt.h>
+#include <openssl/rand.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "correlate.h"
+#include "lab.h"
+#include "report.h"
+#include "run.h"
+
+#define LAB_RATE_DEFAULT   2000
+#define LAB_LINGER_DEFAULT 500
+#define NFT_FILE           "firewall.nft"
+#define PLANTED_FILE       "planted.txt"
+
+static const char lab_usage[] =
+    "usage: ruleproof lab PROFILE --site SITE [--firewall RULES.nft]\n"
+    "                     [--drift N [--seed S]] [--out DIR] [--rate PPS] [--linger MS]\n"
+    "Builds a network namespace per host of SITE and a firewall namespace running\n"
+    "nftables between them (198.18.0.0/15 only), sends every probe of PROFILE,\n"
+    "captures both sides, correlates and prints the conformance report.\n"
+    "  --firewall FILE  load this ruleset instead of one compiled from PROFILE\n"
+    "  --drift N        plant N deviations in the compiled ruleset (planted.txt)\n"
+    "  --seed S         choose the deviations deterministically (default: random)\n"
+    "  --out DIR        where run directories go (default: captures)\n"
+    "  --rate PPS       probes per second per sender (default: 2000)\n"
+    "  --linger MS      wait for late replies after the last probe (default: 500)\n"
+    "Needs root.  Exit status: 0 all pass, 1 some fail, 2 bad input, 3 run error\n"
+    "or inconclusive probes.\n";
+
+struct lab_opts {
+	const char   *site, *firewall, *out;
+	unsigned long drift, rate, linger;
+	unsigned long long seed;
+	bool          seeded;
+};
+
+static int
+parse_lab_opts(int argc, char **argv, struct lab_opts *o, const struct rp_log *log)
+{
+	static const struct option opts[] = {
+		{ "site", required_argument, NULL, 's' }, { "firewall", required_argument, NULL, 'f' },
+		{ "drift", required_argument, NULL, 'd' }, { "seed", required_argument, NULL, 'S' },
+		{ "out", required_argument, NULL, 'o' }, { "rate", required_argument, NULL, 'r' },
+		{ "linger", required_argument, NULL, 'L' }, { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	unsigned long v;
+	int c;
+
+	*o = (struct lab_opts){ .out = "captures", .rate = LAB_RATE_DEFAULT, .linger = LAB_LINGER_DEFAULT };
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "s:f:d:S:o:r:L:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': o->site = optarg; break;
+		case 'f': o->firewall = optarg; break;
+		case 'o': o->out = optarg; break;
+		case 'd':
+			if (cli_parse_uint(optarg, 1000, &o->drift) != 0)
+				return log_warnx(log, "--drift takes a number from 0 to 1000"), -1;
+			break;
+		case 'S':
+			if (cli_parse_uint(optarg, ~0UL, &v) != 0)
+				return log_warnx(log, "--seed takes a non-negative integer"), -1;
+			o->seed = v;
+			o->seeded = true;
+			break;
+		case 'r':
+			if (cli_parse_uint(optarg, 1000000, &o->rate) != 0 || o->rate == 0)
+				return log_warnx(log, "--rate takes a number from 1 to 1000000"), -1;
+			break;
+		case 'L':
+			if (cli_parse_uint(optarg, 60000, &o->linger) != 0)
+				return log_warnx(log, "--linger takes milliseconds from 0 to 60000"), -1;
+			break;
+		case 'h': fputs(lab_usage, stdout); return 1;
+		default: return -1;
+		}
+	}
+	if (optind != argc - 1 || !o->site)
+		return -1;
+	if (o->firewall && o->drift)
+		return log_warnx(log, "--drift plants deviations in the compiled ruleset; it does not go with --firewall"), -1;
+	return 0;
+}
+
+static int
+copy_ruleset(const char *src, const char *dst, const struct rp_log *log)
+{
+	char buf[8192];
+	FILE *in = fopen(src, "r"), *out;
+	size_t n;
+	int rc = 0;
+
+	if (!in) {
+		log_warn(log, "%s", src);
+		return EXIT_USAGE;
+	}
+	out = fopen(dst, "wx");
+	if (!out) {
+		log_warn(log, "%s", dst);
+		fclose(in);
+		return EXIT_RUN;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		if (fwrite(buf, 1, n, out) != n)
+			rc = EXIT_RUN;
+	if (ferror(in))
+		rc = EXIT_RUN;
+	fclose(in);
+	if (fclose(out) != 0)
+		rc = EXIT_RUN;
+	if (rc)
+		log_warnx(log, "copying %s to %s failed", src, dst);
+	return rc;
+}
+
+/* Writes the ruleset the lab's firewall will load into the run directory. */
+static int
+stage_ruleset(const struct lab_opts *o, const struct plan *pl, const char *dir, const struct rp_log *log)
+{
+	char nft[1100], planted[1100];
+	FILE *out, *pf = NULL;
+	unsigned long long seed = o->seed;
+	int rc;
+
+	snprintf(nft, sizeof(nft), "%s/%s", dir, NFT_FILE);
+	if (o->firewall)
+		return copy_ruleset(o->firewall, nft, log);
+	if (o->drift && !o->seeded && RAND_bytes((unsigned char *)&seed, sizeof(seed)) != 1)
+		return EXIT_RUN;
+	out = fopen(nft, "wx");
+	snprintf(planted, sizeof(planted), "%s/%s", dir, PLANTED_FILE);
+	if (!out || (o->drift && !(pf = fopen(planted, "wx")))) {
+		log_warn(log, "%s", out ? planted : nft);
+		if (out)
+			fclose(out);
+		return EXIT_RUN;
+	}
+	rc = compile_ruleset(pl, o->drift, seed, out, pf, log);
+	if (fclose(out) != 0 || (pf && fclose(pf) != 0)) {
+		log_warnx(log, "%s: write failed", dir);
+		rc = EXIT_RUN;
+	}
+	return rc;
+}
+
+/* Signals are taken through a descriptor so that an interrupted lab still
+ * stops its agents and removes its namespaces. */
+static int
+block_signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) != 0)
+		return -1;
+	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+}
+
+static int
+prepare_run(const struct lab_opts *o, const char *profile, const struct cli_inputs *in,
+    struct run_params *rp, char *dir, size_t dirlen, const char *command, const struct rp_log *log)
+{
+	char err[512];
+	int rc;
+
+	if (run_init(rp, err, sizeof(err)) != 0 ||
+	    run_make_dir(o->out, rp->id, dir, dirlen, err, sizeof(err)) != 0 ||
+	    run_stage_inputs(rp, dir, profile, o->site, err, sizeof(err)) != 0) {
+		log_warnx(log, "%s", err);
+		return EXIT_RUN;
+	}
+	rp->rate = (unsigned)o->rate;
+	rp->linger_ms = (unsigned)o->linger;
+	snprintf(rp->command, sizeof(rp->command), "%s", command);
+	if (run_write_plan(rp, dir, err, sizeof(err)) != 0) {
+		log_warnx(log, "%s", err);
+		return EXIT_RUN;
+	}
+	rc = stage_ruleset(o, in->pl, dir, log);
+	return rc;
+}
+
+static int
+run_lab(const struct lab_opts *o, const struct cli_inputs *in, const struct run_params *rp,
+    const char *dir, int sigfd, bool *interrupted, const struct rp_log *log)
+{
+	char nft[1100], err[512];
+	struct lab_cfg cfg = { .pl = in->pl, .rp = rp, .run_dir = dir, .nft_path = nft,
+	    .log = log, .sigfd = sigfd };
+	struct lab *lab;
+	int rc = EXIT_PASS;
+
+	(void)o;
+	snprintf(nft, sizeof(nft), "%s/%s", dir, NFT_FILE);
+	lab = lab_up(&cfg, err, sizeof(err));
+	if (!lab) {
+		log_warnx(log, "lab: %s", err);
+		return EXIT_RUN;
+	}
+	if (lab_run(lab, interrupted, err, sizeof(err)) != 0) {
+		log_warnx(log, "lab: %s", err);
+		rc = EXIT_RUN;
+	}
+	lab_down(lab);
+	return rc;
+}
+
+int
+cmd_lab(int argc, char **argv, const struct rp_log *log)
+{
+	struct lab_opts o;
+	struct cli_inputs in;
+	struct run_params rp;
+	char dir[1024];
+	bool interrupted = false;
+	int rc, sigfd, crc;
+	struct run_params cmdline;
+
+	/* Recorded before getopt reorders argv. */
+	run_set_command(&cmdline, argc, argv);
+	rc = parse_lab_opts(argc, argv, &o, log);
+	if (rc != 0) {
+		if (rc < 0)
+			fputs(lab_usage, stderr);
+		return rc < 0 ? EXIT_USAGE : EXIT_PASS;
+	}
+	if (o.firewall && access(o.firewall, R_OK) != 0) {
+		log_warn(log, "%s", o.firewall);
+		return EXIT_USAGE;
+	}
+	if (geteuid() != 0) {
+		log_warnx(log, "lab: needs root to create network namespaces (try sudo)");
+		return EXIT_RUN;
+	}
+	rc = cli_load(log, argv[optind], o.site, true, &in);
+	if (rc != EXIT_PASS)
+		return rc;
+	sigfd = block_signals();
+	if (sigfd < 0) {
+		log_warn(log, "signalfd");
+		cli_free(&in);
+		return EXIT_RUN;
+	}
+	rc = prepare_run(&o, argv[optind], &in, &rp, dir, sizeof(dir), cmdline.command, log);
+	if (rc == EXIT_PASS)
+		rc = run_lab(&o, &in, &rp, dir, sigfd, &interrupted, log);
+	cli_free(&in);
+	close(sigfd);
+	if (rc != EXIT_PASS && !interrupted)
+		return rc;
+	/* Judged from the run directory alone, exactly as `correlate` would. */
+	crc = correlate_run_dir(dir, interrupted, true, log);
+	return interrupted ? EXIT_RUN : crc;
+}
+
+int
+correlate_run_dir(const char *dir, bool interrupted, bool print, const struct rp_log *log)
+{
+	char path[1100], err[512];
+	struct run_params rp;
+	struct cli_inputs in;
+	struct corr *c = NULL;
+	FILE *txt;
+	int rc;
+
+	if (run_read_plan(&rp, dir, err, sizeof(err)) != 0) {
+		log_warnx(log, "%s", err);
+		return EXIT_USAGE;
+	}
+	{
+		char pf[1100], sf[1100];
+		snprintf(pf, sizeof(pf), "%s/%s", dir, RUN_PROFILE_FILE);
+		snprintf(sf, sizeof(sf), "%s/%s", dir, RUN_SITE_FILE);
+		rc = cli_load(log, pf, sf, false, &in);
+		if (rc != EXIT_PASS)
+			return rc;
+	}
+	c = corr_new(in.pl);
+	if (!c || corr_read_dir(c, rp.key, dir, err, sizeof(err)) != 0) {
+		log_warnx(log, "%s", c ? err : "out of memory");
+		corr_free(c);
+		cli_free(&in);
+		return EXIT_RUN;
+	}
+	corr_finish(c);
+	{
+		struct report_ctx x = { .rp = &rp, .pl = in.pl, .c = c, .finished_us = run_now_us(),
+		    .run_dir = dir, .interrupted = interrupted };
+		snprintf(path, sizeof(path), "%s/%s", dir, REPORT_FILE);
+		rc = report_exit_status(c);
+		if (report_json(&x, path, err, sizeof(err)) != 0) {
+			log_warnx(log, "%s", err);
+			rc = EXIT_RUN;
+		}
+		snprintf(path, sizeof(path), "%s/%s", dir, REPORT_TEXT);
+		if ((txt = fopen(path, "w")) != NULL) {
+			report_text(&x, txt, false);
+			if (fclose(txt) != 0)
+				rc = EXIT_RUN;
+		} else {
+			log_warn(log, "%s", path);
+			rc = EXIT_RUN;
+		}
+		if (print)
+			report_text(&x, stdout, cli_color());
+	}
+	corr_free(c);
+	cli_free(&in);
+	return rc;
+}
+
+static const char correlate_usage[] =
+    "usage: ruleproof correlate RUN_DIR\n"
+    "Re-derives every verdict of a run from its directory alone (plan.json, the\n"
+    "profile and site copies, the pcaps and their capture files), rewrites\n"
+    "report.json and report.txt there, and prints the report.\n";
+
+int
+cmd_correlate(int argc, char **argv, const struct rp_log *log)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(correlate_usage, stdout);
+			return EXIT_PASS;
+		}
+		fputs(correlate_usage, stderr);
+		return EXIT_USAGE;
+	}
+	if (optind != argc - 1) {
+		fputs(correlate_usage, stderr);
+		return EXIT_USAGE;
+	}
+	return correlate_run_dir(argv[optind], false, true, log);
+}

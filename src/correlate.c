@@ -1,0 +1,443 @@
+#include "correlate.h"
+
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* How long after a probe left the sender the far side must still have been
+ * capturing for its silence to mean anything. */
+#define TRANSIT_US 250000
+
+struct obs {
+	int64_t        sent_us;
+	uint16_t       nsent, narrived, nhost_reply;
+	uint8_t        reply;          /* enum probe_event, EV_NONE if none */
+	uint8_t        ttl, itype, icode;
+	struct rp_addr from;
+};
+
+struct cap_slot {
+	bool              present;
+	struct agent_meta meta;
+};
+
+struct corr {
+	const struct plan   *pl;
+	struct obs          *obs;
+	struct probe_result *res;
+	struct cap_slot     *tx, *rx;        /* per endpoint */
+	struct rule_summary *rules;          /* per rule, then one for the default */
+	struct rule_summary  total;
+	uint64_t             foreign;
+};
+
+struct corr *
+corr_new(const struct plan *pl)
+{
+	struct corr *c = calloc(1, sizeof(*c));
+	size_t ne = profile_nendpoints(plan_profile(pl)), nr = profile_nrules(plan_profile(pl));
+	uint32_t n = plan_nprobes(pl);
+
+	if (!c)
+		return NULL;
+	c->pl = pl;
+	c->obs = calloc(n ? n : 1, sizeof(*c->obs));
+	c->res = calloc(n ? n : 1, sizeof(*c->res));
+	c->tx = calloc(ne ? ne : 1, sizeof(*c->tx));
+	c->rx = calloc(ne ? ne : 1, sizeof(*c->rx));
+	c->rules = calloc(nr + 1, sizeof(*c->rules));
+	if (!c->obs || !c->res || !c->tx || !c->rx || !c->rules) {
+		corr_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void
+corr_free(struct corr *c)
+{
+	if (!c)
+		return;
+	free(c->obs);
+	free(c->res);
+	free(c->tx);
+	free(c->rx);
+	free(c->rules);
+	free(c);
+}
+
+void
+corr_set_capture(struct corr *c, size_t ep, bool at_sender, const struct agent_meta *m)
+{
+	struct cap_slot *s = at_sender ? &c->tx[ep] : &c->rx[ep];
+
+	s->present = m != NULL;
+	if (m)
+		s->meta = *m;
+}
+
+const struct agent_meta *
+corr_capture(const struct corr *c, size_t ep, bool at_sender)
+{
+	const struct cap_slot *s = at_sender ? &c->tx[ep] : &c->rx[ep];
+	return s->present ? &s->meta : NULL;
+}
+
+static void
+note_reply(struct obs *o, const struct probe_match *m, const struct pkt *p)
+{
+	/* A positive answer outranks a refusal: it is proof of crossing. */
+	if (o->reply != EV_NONE && !(m->ev == EV_ANSWER && o->reply != EV_ANSWER))
+		return;
+	o->reply = (uint8_t)m->ev;
+	o->ttl = p->ip.ttl;
+	o->from = p->ip.src;
+	o->itype = p->icmp_type;
+	o->icode = p->icmp_code;
+}
+
+void
+corr_event(struct corr *c, const struct probe_match *m, const struct pkt *p, int64_t ts_us,
+    size_t ep, bool at_sender)
+{
+	const struct probe *pr = plan_probe(c->pl, m->id);
+	struct obs *o;
+
+	/* Evidence about a probe is only taken from the hosts it involves. */
+	if (!pr || (at_sender ? pr->src : pr->dst) != ep) {
+		c->foreign++;
+		return;
+	}
+	o = &c->obs[m->id];
+	switch (m->ev) {
+	case EV_SENT:
+		if (o->nsent++ == 0 || ts_us < o->sent_us)
+			o->sent_us = ts_us;
+		break;
+	case EV_ARRIVED:
+		o->narrived++;
+		break;
+	case EV_HOST_REPLY:
+		o->nhost_reply++;
+		break;
+	case EV_ANSWER:
+	case EV_RESET:
+	case EV_UNREACH:
+		note_reply(o, m, p);
+		break;
+	case EV_NONE:
+		break;
+	}
+}
+
+int
+corr_read_pcap(struct corr *c, struct probeid *pid, const char *path, size_t ep, bool at_sender,
+    char *err, size_t errlen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	const struct probe_kind *const *kinds = probekind_all();
+	const struct rp_addr *self = plan_addr(c->pl, ep);
+	pcap_t *pc = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO, ebuf);
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	int dlt, rc;
+
+	if (!pc) {
+		snprintf(err, errlen, "%s: %s", path, ebuf);
+		return -1;
+	}
+	dlt = pcap_datalink(pc);
+	while ((rc = pcap_next_ex(pc, &h, &data)) == 1) {
+		struct pkt p;
+		struct probe_match m;
+		size_t k;
+
+		if (pkt_dissect(dlt, data, h->caplen, &p) != 0)
+			continue;
+		for (k = 0; kinds[k]; k++) {
+			memset(&m, 0, sizeof(m));
+			if (kinds[k]->decode(&p, pid, plan_nprobes(c->pl), self, at_sender, &m)) {
+				corr_event(c, &m, &p, (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec,
+				    ep, at_sender);
+				break;
+			}
+		}
+	}
+	if (rc == -1)
+		snprintf(err, errlen, "%s: %s", path, pcap_geterr(pc));
+	pcap_close(pc);
+	return rc == -1 ? -1 : 0;
+}
+
+void
+corr_capture_names(const char *endpoint, bool at_sender, char *pcap, size_t plen, char *meta,
+    size_t mlen)
+{
+	snprintf(pcap, plen, "%s-%s.pcap", at_sender ? "tx" : "rx", endpoint);
+	snprintf(meta, mlen, "%s-%s.json", at_sender ? "tx" : "rx", endpoint);
+}
+
+/* A capture that cannot be read is treated as absent: its probes become
+ * inconclusive rather than being judged on half the evidence. */
+static void
+load_one(struct corr *c, struct probeid *pid, const char *dir, size_t ep, bool at_sender)
+{
+	const char *name = profile_endpoint(plan_profile(c->pl), ep)->name;
+	char pf[256], mf[256], path[1024], err[512];
+	struct agent_meta m;
+
+	corr_capture_names(name, at_sender, pf, sizeof(pf), mf, sizeof(mf));
+	snprintf(path, sizeof(path), "%s/%s", dir, mf);
+	if (agentmeta_read(&m, path, err, sizeof(err)) != 0) {
+		corr_set_capture(c, ep, at_sender, NULL);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/%s", dir, pf);
+	if (corr_read_pcap(c, pid, path, ep, at_sender, err, sizeof(err)) != 0) {
+		m.complete = false;
+		snprintf(m.error, sizeof(m.error), "%s", err);
+	}
+	corr_set_capture(c, ep, at_sender, &m);
+}
+
+int
+corr_read_dir(struct corr *c, const uint8_t key[PROBEID_KEYLEN], const char *dir, char *err,
+    size_t errlen)
+{
+	struct probeid *pid = probeid_new(key);
+	size_t i;
+
+	if (!pid) {
+		snprintf(err, errlen, "cannot key probe ids");
+		return -1;
+	}
+	for (i = 0; i < plan_nsenders(c->pl); i++)
+		load_one(c, pid, dir, plan_sender(c->pl, i), true);
+	for (i = 0; i < plan_nreceivers(c->pl); i++)
+		load_one(c, pid, dir, plan_receiver(c->pl, i), false);
+	probeid_free(pid);
+	return 0;
+}
+
+static bool
+capture_lossless(const struct cap_slot *s)
+{
+	return s->present && s->meta.complete && s->meta.cap.drop == 0 && s->meta.cap.ifdrop == 0;
+}
+
+/* Why the far side's silence about this probe cannot be trusted, or INC_NONE. */
+static enum inconclusive_reason
+rx_doubt(const struct cap_slot *rx, const struct cap_slot *tx, int64_t sent_us)
+{
+	if (!rx->present || !rx->meta.complete)
+		return INC_NO_RX_CAPTURE;
+	if (!capture_lossless(rx))
+		return INC_RX_LOSSY;
+	if (rx->meta.started_us > sent_us || rx->meta.finished_us < sent_us + TRANSIT_US)
+		return INC_RX_WINDOW;
+	if (!capture_lossless(tx))
+		return INC_TX_LOSSY;
+	return INC_NONE;
+}
+
+static void
+classify_crossed(const struct obs *o, struct probe_result *r)
+{
+	r->obs = OBS_OPEN;
+	if (o->reply == EV_ANSWER)
+		r->ev = EVD_ANSWERED;
+	else if (o->reply == EV_RESET)
+		r->ev = EVD_HOST_RESET;
+	else
+		r->ev = EVD_ARRIVED;
+}
+
+static void
+classify_stopped(const struct obs *o, const struct cap_slot *rx, const struct cap_slot *tx,
+    struct probe_result *r)
+{
+	enum inconclusive_reason doubt = rx_doubt(rx, tx, o->sent_us);
+
+	if (o->reply == EV_UNREACH) {
+		/* An unreachable names its sender and quotes our probe: proof
+		 * on its own, whatever the far side saw. */
+		r->ev = EVD_ICMP_UNREACHABLE;
+		r->obs = OBS_CLOSED;
+	} else if (doubt != INC_NONE && !(o->reply == EV_RESET && doubt == INC_TX_LOSSY)) {
+		r->ev = EVD_INCONCLUSIVE;
+		r->obs = OBS_UNKNOWN;
+		r->why = doubt;
+	} else if (o->reply == EV_RESET) {
+		r->ev = EVD_FIREWALL_RESET;
+		r->obs = OBS_CLOSED;
+	} else {
+		r->ev = EVD_SILENT_DROP;
+		r->obs = OBS_CLOSED;
+	}
+}
+
+static void
+classify(struct corr *c, uint32_t id)
+{
+	const struct probe *p = plan_probe(c->pl, id);
+	const struct obs *o = &c->obs[id];
+	const struct cap_slot *tx = &c->tx[p->src], *rx = &c->rx[p->dst];
+	struct probe_result *r = &c->res[id];
+
+	memset(r, 0, sizeof(*r));
+	r->sent_us = o->sent_us;
+	r->reply_ttl = o->ttl;
+	r->icmp_type = o->itype;
+	r->icmp_code = o->icode;
+	r->reply_from = o->from;
+	if (o->nsent == 0) {
+		r->ev = EVD_INCONCLUSIVE;
+		r->obs = OBS_UNKNOWN;
+		r->why = (tx->present && tx->meta.complete) ? INC_NOT_SENT : INC_NO_TX_CAPTURE;
+	} else if (o->narrived > 0 || o->reply == EV_ANSWER) {
+		classify_crossed(o, r);
+	} else {
+		classify_stopped(o, rx, tx, r);
+	}
+	if (r->obs == OBS_UNKNOWN)
+		r->verdict = VERDICT_INCONCLUSIVE;
+	else
+		r->verdict = ((r->obs == OBS_OPEN) == p->expect_open) ? VERDICT_PASS : VERDICT_FAIL;
+}
+
+static void
+tally(struct rule_summary *s, enum verdict v)
+{
+	s->probes++;
+	if (v == VERDICT_PASS)
+		s->pass++;
+	else if (v == VERDICT_FAIL)
+		s->fail++;
+	else
+		s->inconclusive++;
+	/* Inconclusive is never silently a pass; a fail outranks both. */
+	s->verdict = s->fail ? VERDICT_FAIL : s->inconclusive ? VERDICT_INCONCLUSIVE : VERDICT_PASS;
+}
+
+void
+corr_finish(struct corr *c)
+{
+	size_t nr = profile_nrules(plan_profile(c->pl));
+	uint32_t i;
+
+	memset(c->rules, 0, (nr + 1) * sizeof(*c->rules));
+	memset(&c->total, 0, sizeof(c->total));
+	for (i = 0; i < plan_nprobes(c->pl); i++) {
+		const struct probe *p = plan_probe(c->pl, i);
+		classify(c, i);
+		tally(&c->rules[p->rule == PLAN_RULE_DEFAULT ? nr : p->rule], c->res[i].verdict);
+		tally(&c->total, c->res[i].verdict);
+	}
+}
+
+const struct probe_result *
+corr_result(const struct corr *c, uint32_t id)
+{
+	return id < plan_nprobes(c->pl) ? &c->res[id] : NULL;
+}
+
+struct rule_summary
+corr_rule(const struct corr *c, uint32_t rule)
+{
+	size_t nr = profile_nrules(plan_profile(c->pl));
+
+	if (rule == PLAN_RULE_DEFAULT)
+		return c->rules[nr];
+	return rule < nr ? c->rules[rule] : (struct rule_summary){ 0 };
+}
+
+struct rule_summary corr_total(const struct corr *c) { return c->total; }
+uint64_t corr_foreign(const struct corr *c) { return c->foreign; }
+
+const char *
+evidence_name(enum evidence e)
+{
+	static const char *const names[] = {
+		"arrived", "answered", "host-reset", "firewall-reset", "icmp-unreachable",
+		"silent-drop", "inconclusive",
+	};
+	return (unsigned)e < sizeof(names) / sizeof(names[0]) ? names[e] : "?";
+}
+
+const char *
+observed_name(enum observed o)
+{
+	return o == OBS_OPEN ? "open" : o == OBS_CLOSED ? "closed" : "unknown";
+}
+
+const char *
+verdict_name(enum verdict v)
+{
+	return v == VERDICT_PASS ? "pass" : v == VERDICT_FAIL ? "fail" : "inconclusive";
+}
+
+static const char *
+icmp_meaning(uint8_t type, uint8_t code)
+{
+	if (type != 3)
+		return "";
+	switch (code) {
+	case 0: return " net unreachable";
+	case 1: return " host unreachable";
+	case 3: return " port unreachable";
+	case 9: case 10: case 13: return " administratively prohibited";
+	default: return "";
+	}
+}
+
+static const char *
+reason_text(enum inconclusive_reason w)
+{
+	switch (w) {
+	case INC_NOT_SENT: return "the probe was never seen leaving the sender";
+	case INC_NO_TX_CAPTURE: return "no usable capture from the sender";
+	case INC_NO_RX_CAPTURE: return "no usable capture from the far side";
+	case INC_RX_LOSSY: return "the far-side capture dropped packets";
+	case INC_RX_WINDOW: return "the far-side capture did not cover the probe's window";
+	case INC_TX_LOSSY: return "the sender's capture dropped packets, a reply may be lost";
+	case INC_NONE: break;
+	}
+	return "";
+}
+
+void
+probe_result_detail(const struct corr *c, uint32_t id, char *buf, size_t len)
+{
+	const struct probe *p = plan_probe(c->pl, id);
+	const struct probe_result *r = &c->res[id];
+	const char *dst = profile_endpoint(plan_profile(c->pl), p->dst)->name;
+	char from[ADDR_STRLEN];
+
+	addr_fmt(&r->reply_from, from);
+	switch (r->ev) {
+	case EVD_ARRIVED:
+		snprintf(buf, len, "SYN arrived at %s", dst);
+		break;
+	case EVD_ANSWERED:
+		snprintf(buf, len, "SYN-ACK from %s ttl %u", from, r->reply_ttl);
+		break;
+	case EVD_HOST_RESET:
+		snprintf(buf, len, "SYN arrived at %s; RST from %s ttl %u", dst, from, r->reply_ttl);
+		break;
+	case EVD_FIREWALL_RESET:
+		snprintf(buf, len, "RST from %s ttl %u; SYN never reached %s (capture live, lossless)",
+		    from, r->reply_ttl, dst);
+		break;
+	case EVD_ICMP_UNREACHABLE:
+		snprintf(buf, len, "ICMP %u/%u%s from %s", r->icmp_type, r->icmp_code,
+		    icmp_meaning(r->icmp_type, r->icmp_code), from);
+		break;
+	case EVD_SILENT_DROP:
+		snprintf(buf, len, "nothing reached %s, nothing came back (capture live, lossless)", dst);
+		break;
+	case EVD_INCONCLUSIVE:
+		snprintf(buf, len, "%s", reason_text(r->why));
+		break;
+	}
+}

@@ -1,0 +1,479 @@
+#include "lab.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "agent.h"
+#include "correlate.h"
+#include "netns.h"
+
+#define HOST_IFACE     "eth0"
+#define CMD_TIMEOUT_S  20
+#define READY_TIMEOUT_MS 10000
+#define STOP_TIMEOUT_MS  10000
+/* Hard bound on any one agent; a lab run that needs longer is a bug. */
+#define AGENT_MAX_S    900
+
+struct agent_proc {
+	pid_t  pid;
+	int    ready_fd;     /* read end */
+	int    stop_fd;      /* write end (listeners) */
+	size_t endpoint;
+	bool   sender;
+	int    status;
+	bool   reaped;
+};
+
+struct lab {
+	struct lab_cfg     cfg;
+	char               fw_ns[64];
+	char             (*host_ns)[80];     /* per endpoint, "" if unused */
+	size_t             nep;
+	struct rp_addr     gw;
+	struct agent_proc *procs;
+	size_t             nprocs;
+	bool               fw_created;
+};
+
+static const char *
+ep_name(const struct lab *lab, size_t e)
+{
+	return profile_endpoint(plan_profile(lab->cfg.pl), e)->name;
+}
+
+static bool
+ep_used(const struct lab *lab, size_t e)
+{
+	size_t i;
+
+	for (i = 0; i < plan_nsenders(lab->cfg.pl); i++)
+		if (plan_sender(lab->cfg.pl, i) == e)
+			return true;
+	for (i = 0; i < plan_nreceivers(lab->cfg.pl); i++)
+		if (plan_receiver(lab->cfg.pl, i) == e)
+			return true;
+	return false;
+}
+
+/* The firewall's own address on every link: the highest address of the
+ * range that no host uses. */
+static int
+pick_gateway(struct lab *lab, char *err, size_t errlen)
+{
+	uint32_t cand;
+	size_t e;
+
+	for (cand = 0xc613fffeu; cand > 0xc6120000u; cand--) {
+		struct rp_addr a = addr_from_v4(cand);
+		bool used = false;
+		for (e = 0; e < lab->nep && !used; e++)
+			used = lab->host_ns[e][0] && addr_eq(plan_addr(lab->cfg.pl, e), &a);
+		if (!used) {
+			lab->gw = a;
+			return 0;
+		}
+	}
+	snprintf(err, errlen, "no free address for the lab firewall");
+	return -1;
+}
+
+static int
+run(const struct lab *lab, const char *ns, const char *const argv[], char *err, size_t errlen)
+{
+	char what[256] = "";
+	size_t i, off = 0;
+
+	for (i = 0; argv[i] && off < sizeof(what); i++)
+		off += (size_t)snprintf(what + off, sizeof(what) - off, "%s%s", i ? " " : "", argv[i]);
+	log_debug(lab->cfg.log, "%s%s%s", ns ? ns : "", ns ? ": " : "", what);
+	return netns_run(ns, argv, CMD_TIMEOUT_S, err, errlen);
+}
+
+static void
+mac_for(size_t idx, int side, char buf[18])
+{
+	snprintf(buf, 18, "02:72:70:%02x:%02x:%02x", (unsigned)((idx + 1) >> 8) & 0xff,
+	    (unsigned)(idx + 1) & 0xff, side);
+}
+
+/* One host: its namespace, a veth to the firewall, addresses, routes and
+ * static neighbours (so that no probe waits on ARP). */
+static int
+host_up(struct lab *lab, size_t e, char *err, size_t errlen)
+{
+	char fwif[16], hmac[18], fmac[18], haddr[ADDR_STRLEN], gw[ADDR_STRLEN], hcidr[64], gcidr[64];
+	const char *hns = lab->host_ns[e], *fns = lab->fw_ns;
+
+	snprintf(fwif, sizeof(fwif), "h%zu", e);
+	mac_for(e, 2, hmac);
+	mac_for(e, 1, fmac);
+	addr_fmt(plan_addr(lab->cfg.pl, e), haddr);
+	addr_fmt(&lab->gw, gw);
+	snprintf(hcidr, sizeof(hcidr), "%s/32", haddr);
+	snprintf(gcidr, sizeof(gcidr), "%s/32", gw);
+	{
+		const char *const a1[] = { "ip", "netns", "add", hns, NULL };
+		const char *const a2[] = { "ip", "-n", fns, "link", "add", fwif, "address", fmac, "type",
+		    "veth", "peer", "name", HOST_IFACE, "address", hmac, "netns", hns, NULL };
+		const char *const a3[] = { "ip", "-n", hns, "link", "set", "lo", "up", NULL };
+		const char *const a4[] = { "ip", "-n", hns, "link", "set", HOST_IFACE, "up", NULL };
+		const char *const a5[] = { "ip", "-n", hns, "addr", "add", hcidr, "dev", HOST_IFACE, NULL };
+		const char *const a6[] = { "ip", "-n", hns, "route", "add", gcidr, "dev", HOST_IFACE, NULL };
+		const char *const a7[] = { "ip", "-n", hns, "route", "add", "default", "via", gw, "dev",
+		    HOST_IFACE, "src", haddr, NULL };
+		const char *const a8[] = { "ip", "-n", hns, "neigh", "replace", gw, "lladdr", fmac, "dev",
+		    HOST_IFACE, "nud", "permanent", NULL };
+		const char *const a9[] = { "ip", "-n", fns, "link", "set", fwif, "up", NULL };
+		const char *const a10[] = { "ip", "-n", fns, "addr", "add", gcidr, "dev", fwif, NULL };
+		const char *const a11[] = { "ip", "-n", fns, "route", "add", hcidr, "dev", fwif, NULL };
+		const char *const a12[] = { "ip", "-n", fns, "neigh", "replace", haddr, "lladdr", hmac,
+		    "dev", fwif, "nud", "permanent", NULL };
+		const char *const *steps[] = { a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12 };
+		size_t i;
+
+		for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+			if (run(lab, NULL, steps[i], err, errlen) != 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+firewall_up(struct lab *lab, char *err, size_t errlen)
+{
+	const char *const add[] = { "ip", "netns", "add", lab->fw_ns, NULL };
+	const char *const lo[] = { "ip", "-n", lab->fw_ns, "link", "set", "lo", "up", NULL };
+
+	if (run(lab, NULL, add, err, errlen) != 0)
+		return -1;
+	lab->fw_created = true;
+	if (run(lab, NULL, lo, err, errlen) != 0)
+		return -1;
+	/* Forwarding on; and no ICMP rate limit, so that every rejected probe
+	 * gets its own unreachable rather than one per second. */
+	if (netns_sysctl(lab->fw_ns, "net/ipv4/ip_forward", "1", err, errlen) != 0 ||
+	    netns_sysctl(lab->fw_ns, "net/ipv4/icmp_ratelimit", "0", err, errlen) != 0)
+		return -1;
+	return 0;
+}
+
+static int
+load_ruleset(struct lab *lab, char *err, size_t errlen)
+{
+	const char *const nft[] = { "nft", "-f", lab->cfg.nft_path, NULL };
+
+	return run(lab, lab->fw_ns, nft, err, errlen);
+}
+
+static int
+check_addresses(const struct lab *lab, char *err, size_t errlen)
+{
+	char a[ADDR_STRLEN];
+	size_t e;
+
+	/* Checked again here, whatever the site parser said: the lab must
+	 * never put anything outside the benchmarking range on a wire. */
+	for (e = 0; e < lab->nep; e++)
+		if (ep_used(lab, e) && !addr_in_lab_range(plan_addr(lab->cfg.pl, e))) {
+			snprintf(err, errlen, "%s: address %s is outside 198.18.0.0/15; the lab refuses it",
+			    ep_name(lab, e), addr_fmt(plan_addr(lab->cfg.pl, e), a));
+			return -1;
+		}
+	return 0;
+}
+
+static bool
+signalled(int sigfd)
+{
+	struct pollfd pf = { .fd = sigfd, .events = POLLIN };
+
+	return sigfd >= 0 && poll(&pf, 1, 0) > 0;
+}
+
+struct lab *
+lab_up(const struct lab_cfg *cfg, char *err, size_t errlen)
+{
+	struct lab *lab = calloc(1, sizeof(*lab));
+	const char *suffix;
+	size_t e;
+
+	if (!lab) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	lab->cfg = *cfg;
+	lab->nep = profile_nendpoints(plan_profile(cfg->pl));
+	lab->host_ns = calloc(lab->nep ? lab->nep : 1, sizeof(*lab->host_ns));
+	if (!lab->host_ns) {
+		free(lab);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	/* The run id's random tail names everything, so runs never collide. */
+	suffix = strrchr(cfg->rp->id, '-');
+	suffix = suffix ? suffix + 1 : cfg->rp->id;
+	snprintf(lab->fw_ns, sizeof(lab->fw_ns), "rp-%s-fw", suffix);
+	for (e = 0; e < lab->nep; e++)
+		if (ep_used(lab, e))
+			snprintf(lab->host_ns[e], sizeof(lab->host_ns[e]), "rp-%s-%s", suffix, ep_name(lab, e));
+	if (check_addresses(lab, err, errlen) != 0 || pick_gateway(lab, err, errlen) != 0) {
+		lab_down(lab);
+		return NULL;
+	}
+	{
+		size_t nh = 0;
+		for (e = 0; e < lab->nep; e++)
+			nh += lab->host_ns[e][0] != '\0';
+		log_info(cfg->log, "lab: building %zu hosts and a firewall (namespaces rp-%s-*)", nh, suffix);
+	}
+	if (firewall_up(lab, err, errlen) != 0)
+		goto fail;
+	for (e = 0; e < lab->nep; e++) {
+		if (!lab->host_ns[e][0])
+			continue;
+		if (signalled(cfg->sigfd)) {
+			snprintf(err, errlen, "interrupted while building the lab");
+			goto fail;
+		}
+		if (host_up(lab, e, err, errlen) != 0)
+			goto fail;
+	}
+	if (load_ruleset(lab, err, errlen) != 0)
+		goto fail;
+	return lab;
+fail:
+	lab_down(lab);
+	return NULL;
+}
+
+static int
+spawn_agent(struct lab *lab, size_t e, bool sender, char *err, size_t errlen)
+{
+	struct agent_proc *ap = &lab->procs[lab->nprocs];
+	char pname[256], mname[256], ppath[1024], mpath[1024], who[96], cerr[256];
+	int ready[2], stop[2] = { -1, -1 };
+	pid_t pid;
+
+	corr_capture_names(ep_name(lab, e), sender, pname, sizeof(pname), mname, sizeof(mname));
+	snprintf(ppath, sizeof(ppath), "%s/%s", lab->cfg.run_dir, pname);
+	snprintf(mpath, sizeof(mpath), "%s/%s", lab->cfg.run_dir, mname);
+	if (pipe2(ready, O_CLOEXEC) != 0 || (!sender && pipe2(stop, O_CLOEXEC) != 0)) {
+		snprintf(err, errlen, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		snprintf(err, errlen, "fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		struct rp_log lg = *lab->cfg.log;
+		struct agent_cfg ac = {
+			.plan = lab->cfg.pl, .endpoint = e, .iface = HOST_IFACE,
+			.pcap_path = ppath, .pcap_name = pname, .meta_path = mpath,
+			.key = lab->cfg.rp->key, .rate = lab->cfg.rp->rate,
+			.linger_ms = lab->cfg.rp->linger_ms, .max_seconds = AGENT_MAX_S,
+			.ready_fd = ready[1], .stop_fd = stop[0], .log = &lg,
+		};
+		snprintf(who, sizeof(who), "%s %s", sender ? "send" : "listen", ep_name(lab, e));
+		lg.who = who;
+		close(ready[0]);
+		if (stop[1] >= 0)
+			close(stop[1]);
+		if (netns_enter(lab->host_ns[e], cerr, sizeof(cerr)) != 0) {
+			log_warnx(&lg, "%s", cerr);
+			_exit(3);
+		}
+		_exit(sender ? agent_send(&ac) : agent_listen(&ac));
+	}
+	close(ready[1]);
+	if (stop[0] >= 0)
+		close(stop[0]);
+	*ap = (struct agent_proc){ .pid = pid, .ready_fd = ready[0], .stop_fd = stop[1],
+	    .endpoint = e, .sender = sender };
+	lab->nprocs++;
+	return 0;
+}
+
+/* Waits until every agent from index `from` has said its capture is live. */
+static int
+wait_ready(struct lab *lab, size_t from, char *err, size_t errlen)
+{
+	struct timespec t0;
+	size_t i;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = from; i < lab->nprocs; i++) {
+		struct pollfd pf[2] = { { .fd = lab->procs[i].ready_fd, .events = POLLIN },
+		    { .fd = lab->cfg.sigfd, .events = POLLIN } };
+		struct timespec now;
+		long left;
+		char c;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left = READY_TIMEOUT_MS - ((now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000);
+		if (left <= 0 || poll(pf, 2, (int)left) <= 0 || pf[1].revents) {
+			snprintf(err, errlen, "%s", pf[1].revents ? "interrupted" :
+			    "an agent did not start in time");
+			return -1;
+		}
+		if (read(lab->procs[i].ready_fd, &c, 1) != 1) {
+			snprintf(err, errlen, "the %s agent on %s failed to start",
+			    lab->procs[i].sender ? "send" : "listen", ep_name(lab, lab->procs[i].endpoint));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void
+reap(struct agent_proc *ap, int flags)
+{
+	if (ap->pid > 0 && !ap->reaped && waitpid(ap->pid, &ap->status, flags) == ap->pid)
+		ap->reaped = true;
+}
+
+/* Waits for the agents in [from, to) to exit, up to timeout_ms or (when
+ * watching) a signal.  Returns 0 when all exited, 1 on a signal, -1 on
+ * timeout. */
+static int
+wait_exit(struct lab *lab, size_t from, size_t to, long timeout_ms, bool watch)
+{
+	long waited = 0;
+	size_t i, left;
+
+	for (;;) {
+		for (left = 0, i = from; i < to; i++) {
+			reap(&lab->procs[i], WNOHANG);
+			left += !lab->procs[i].reaped;
+		}
+		if (left == 0)
+			return 0;
+		if (watch && signalled(lab->cfg.sigfd))
+			return 1;
+		if (waited >= timeout_ms)
+			return -1;
+		usleep(10000);
+		waited += 10;
+	}
+}
+
+static void
+stop_listeners(struct lab *lab)
+{
+	size_t i;
+
+	for (i = 0; i < lab->nprocs; i++)
+		if (lab->procs[i].stop_fd >= 0) {
+			close(lab->procs[i].stop_fd);
+			lab->procs[i].stop_fd = -1;
+		}
+}
+
+static void
+stop_all(struct lab *lab, int sig)
+{
+	size_t i;
+
+	for (i = 0; i < lab->nprocs; i++)
+		if (!lab->procs[i].reaped && lab->procs[i].pid > 0)
+			kill(lab->procs[i].pid, sig);
+}
+
+static int
+agents_ok(const struct lab *lab, char *err, size_t errlen)
+{
+	size_t i;
+
+	for (i = 0; i < lab->nprocs; i++) {
+		const struct agent_proc *ap = &lab->procs[i];
+		if (!WIFEXITED(ap->status) || WEXITSTATUS(ap->status) != 0) {
+			snprintf(err, errlen, "the %s agent on %s failed (see its capture meta file)",
+			    ap->sender ? "send" : "listen", ep_name(lab, ap->endpoint));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+lab_run(struct lab *lab, bool *interrupted, char *err, size_t errlen)
+{
+	const struct plan *pl = lab->cfg.pl;
+	size_t i, nl = plan_nreceivers(pl), ns = plan_nsenders(pl);
+	long send_ms = (long)plan_nprobes(pl) * 1000 / (long)(lab->cfg.rp->rate ? lab->cfg.rp->rate : 1)
+	    + (long)lab->cfg.rp->linger_ms + 15000;
+	int w;
+
+	*interrupted = false;
+	lab->procs = calloc(nl + ns, sizeof(*lab->procs));
+	if (!lab->procs) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < nl; i++)
+		if (spawn_agent(lab, plan_receiver(pl, i), false, err, errlen) != 0)
+			return -1;
+	if (wait_ready(lab, 0, err, errlen) != 0)
+		return -1;
+	log_info(lab->cfg.log, "lab: %zu listeners capturing; sending %u probes from %zu hosts",
+	    nl, plan_nprobes(pl), ns);
+	for (i = 0; i < ns; i++)
+		if (spawn_agent(lab, plan_sender(pl, i), true, err, errlen) != 0)
+			return -1;
+	w = wait_exit(lab, nl, nl + ns, send_ms, true);
+	stop_listeners(lab);
+	if (w != 0) {
+		*interrupted = w == 1;
+		snprintf(err, errlen, "%s", w == 1 ? "interrupted" : "senders did not finish in time");
+		stop_all(lab, SIGTERM);
+	}
+	if (wait_exit(lab, 0, lab->nprocs, STOP_TIMEOUT_MS, false) != 0) {
+		stop_all(lab, SIGKILL);
+		wait_exit(lab, 0, lab->nprocs, STOP_TIMEOUT_MS, false);
+	}
+	return w != 0 ? -1 : agents_ok(lab, err, errlen);
+}
+
+void
+lab_down(struct lab *lab)
+{
+	char err[256];
+	size_t e, i;
+
+	if (!lab)
+		return;
+	stop_listeners(lab);
+	stop_all(lab, SIGTERM);
+	if (lab->nprocs && wait_exit(lab, 0, lab->nprocs, STOP_TIMEOUT_MS, false) != 0) {
+		stop_all(lab, SIGKILL);
+		for (i = 0; i < lab->nprocs; i++)
+			reap(&lab->procs[i], 0);
+	}
+	for (i = 0; i < lab->nprocs; i++)
+		close(lab->procs[i].ready_fd);
+	/* Deleting a namespace deletes its end of every veth, hence the pair. */
+	for (e = 0; e < lab->nep; e++) {
+		const char *const del[] = { "ip", "netns", "del", lab->host_ns[e], NULL };
+		if (lab->host_ns[e][0] && netns_run(NULL, del, CMD_TIMEOUT_S, err, sizeof(err)) != 0)
+			log_debug(lab->cfg.log, "%s", err);
+	}
+	if (lab->fw_created) {
+		const char *const del[] = { "ip", "netns", "del", lab->fw_ns, NULL };
+		if (netns_run(NULL, del, CMD_TIMEOUT_S, err, sizeof(err)) != 0)
+			log_warnx(lab->cfg.log, "%s", err);
+	}
+	free(lab->procs);
+	free(lab->host_ns);
+	free(lab);
+}

@@ -1,0 +1,113 @@
+#include "probeid.h"
+
+#include <openssl/evp.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct probeid {
+	EVP_CIPHER_CTX *aes;
+};
+
+enum { TWEAK_ROUND = 'F', TWEAK_SPORT = 'S', TWEAK_IPID = 'I' };
+
+#define FEISTEL_ROUNDS 4
+
+struct probeid *
+probeid_new(const uint8_t key[PROBEID_KEYLEN])
+{
+	struct probeid *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->aes = EVP_CIPHER_CTX_new();
+	if (!p->aes || EVP_EncryptInit_ex(p->aes, EVP_aes_128_ecb(), NULL, key, NULL) != 1) {
+		probeid_free(p);
+		return NULL;
+	}
+	EVP_CIPHER_CTX_set_padding(p->aes, 0);
+	return p;
+}
+
+void
+probeid_free(struct probeid *p)
+{
+	if (!p)
+		return;
+	EVP_CIPHER_CTX_free(p->aes);
+	free(p);
+}
+
+/* One AES block as a PRF: domain-separated by tweak, so the round function
+ * and the tags can never produce related values. */
+static uint32_t
+prf(struct probeid *p, uint8_t tweak, uint8_t round, uint32_t x)
+{
+	uint8_t in[16] = { 0 }, out[32];
+	int outl = 0;
+
+	in[0] = tweak;
+	in[1] = round;
+	in[2] = (uint8_t)(x >> 24);
+	in[3] = (uint8_t)(x >> 16);
+	in[4] = (uint8_t)(x >> 8);
+	in[5] = (uint8_t)x;
+	/* ECB on one block cannot fail once the context is initialised. */
+	(void)EVP_EncryptUpdate(p->aes, out, &outl, in, sizeof(in));
+	return (uint32_t)out[0] << 24 | (uint32_t)out[1] << 16 |
+	    (uint32_t)out[2] << 8 | out[3];
+}
+
+static uint32_t
+permute(struct probeid *p, uint32_t v)
+{
+	uint16_t l = (uint16_t)(v >> 16), r = (uint16_t)v;
+	int i;
+
+	for (i = 0; i < FEISTEL_ROUNDS; i++) {
+		uint16_t nl = r;
+		r = (uint16_t)(l ^ prf(p, TWEAK_ROUND, (uint8_t)i, r));
+		l = nl;
+	}
+	return (uint32_t)l << 16 | r;
+}
+
+static uint32_t
+unpermute(struct probeid *p, uint32_t v)
+{
+	uint16_t l = (uint16_t)(v >> 16), r = (uint16_t)v;
+	int i;
+
+	for (i = FEISTEL_ROUNDS - 1; i >= 0; i--) {
+		uint16_t pr = l;
+		l = (uint16_t)(r ^ prf(p, TWEAK_ROUND, (uint8_t)i, l));
+		r = pr;
+	}
+	return (uint32_t)l << 16 | r;
+}
+
+static uint16_t
+sport_tag(struct probeid *p, uint32_t id)
+{
+	/* Stay clear of the privileged ports, which some firewalls treat apart. */
+	return (uint16_t)(1024 + prf(p, TWEAK_SPORT, 0, id) % (65536 - 1024));
+}
+
+void
+probeid_encode(struct probeid *p, uint32_t id, struct probe_carriers *out)
+{
+	out->seq = permute(p, id);
+	out->sport = sport_tag(p, id);
+	out->ipid = (uint16_t)prf(p, TWEAK_IPID, 0, id);
+}
+
+bool
+probeid_match(struct probeid *p, uint32_t seq, uint16_t sport, uint32_t nprobes,
+    uint32_t *id)
+{
+	uint32_t v = unpermute(p, seq);
+
+	if (v >= nprobes || sport_tag(p, v) != sport)
+		return false;
+	*id = v;
+	return true;
+}

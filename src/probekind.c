@@ -1,0 +1,25 @@
+#include "probekind.h"
+
+#include <stddef.h>
+
+static const struct probe_kind *const registry[] = {
+	&probe_kind_syn,
+	NULL,
+};
+
+const struct probe_kind *
+probekind_for(const struct probe *p)
+{
+	size_t i;
+
+	for (i = 0; registry[i]; i++)
+		if (registry[i]->proto == p->proto)
+			return registry[i];
+	return NULL;
+}
+
+const struct probe_kind *const *
+probekind_all(void)
+{
+	return registry;
+}

@@ -1,0 +1,276 @@
+#include "run.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+int64_t
+run_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+void
+run_fmt_time(int64_t us, char *buf, size_t len)
+{
+	time_t s = (time_t)(us / 1000000);
+	struct tm tm;
+	char d[32];
+
+	gmtime_r(&s, &tm);
+	strftime(d, sizeof(d), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, len, "%s.%06dZ", d, (int)(us % 1000000));
+}
+
+static void
+hex(const uint8_t *b, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = digits[b[i] >> 4];
+		out[2 * i + 1] = digits[b[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+static int
+unhex(const char *s, uint8_t *b, size_t n)
+{
+	size_t i;
+
+	if (strlen(s) != 2 * n)
+		return -1;
+	for (i = 0; i < 2 * n; i++) {
+		int v = (s[i] >= '0' && s[i] <= '9') ? s[i] - '0' :
+		    (s[i] >= 'a' && s[i] <= 'f') ? s[i] - 'a' + 10 : -1;
+		if (v < 0)
+			return -1;
+		b[i / 2] = (uint8_t)(i % 2 ? (b[i / 2] | v) : v << 4);
+	}
+	return 0;
+}
+
+int
+run_init(struct run_params *rp, char *err, size_t errlen)
+{
+	uint8_t rnd[3];
+	char t[32], h[8];
+	time_t now;
+	struct tm tm;
+
+	memset(rp, 0, sizeof(*rp));
+	if (RAND_bytes(rp->key, sizeof(rp->key)) != 1 || RAND_bytes(rnd, sizeof(rnd)) != 1) {
+		snprintf(err, errlen, "no randomness for the run key");
+		return -1;
+	}
+	rp->started_us = run_now_us();
+	now = (time_t)(rp->started_us / 1000000);
+	gmtime_r(&now, &tm);
+	strftime(t, sizeof(t), "%Y%m%dT%H%M%SZ", &tm);
+	hex(rnd, sizeof(rnd), h);
+	snprintf(rp->id, sizeof(rp->id), "%s-%s", t, h);
+	return 0;
+}
+
+int
+run_make_dir(const char *base, const char *id, char *out, size_t outlen, char *err, size_t errlen)
+{
+	if (mkdir(base, 0755) != 0 && errno != EEXIST) {
+		snprintf(err, errlen, "%s: %s", base, strerror(errno));
+		return -1;
+	}
+	if (snprintf(out, outlen, "%s/%s", base, id) >= (int)outlen) {
+		snprintf(err, errlen, "%s: path too long", base);
+		return -1;
+	}
+	/* A run never reuses a directory: evidence is never overwritten. */
+	if (mkdir(out, 0755) != 0) {
+		snprintf(err, errlen, "%s: %s", out, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int
+sha256_file_hex(const char *path, char out[65], char *err, size_t errlen)
+{
+	uint8_t buf[65536], md[EVP_MAX_MD_SIZE];
+	unsigned mdlen = 0;
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	FILE *f = fopen(path, "rb");
+	size_t n;
+	int rc = -1;
+
+	if (!f || !ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
+		snprintf(err, errlen, "%s: %s", path, f ? "cannot hash" : strerror(errno));
+		goto out;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		if (EVP_DigestUpdate(ctx, buf, n) != 1)
+			goto out;
+	if (ferror(f) || EVP_DigestFinal_ex(ctx, md, &mdlen) != 1) {
+		snprintf(err, errlen, "%s: read error", path);
+		goto out;
+	}
+	hex(md, mdlen, out);
+	rc = 0;
+out:
+	if (f)
+		fclose(f);
+	EVP_MD_CTX_free(ctx);
+	return rc;
+}
+
+static int
+copy_file(const char *src, const char *dst, char *err, size_t errlen)
+{
+	char buf[65536];
+	FILE *in = fopen(src, "rb"), *out = NULL;
+	size_t n;
+	int rc = -1;
+
+	if (!in) {
+		snprintf(err, errlen, "%s: %s", src, strerror(errno));
+		return -1;
+	}
+	out = fopen(dst, "wbx");
+	if (!out) {
+		snprintf(err, errlen, "%s: %s", dst, strerror(errno));
+		goto done;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		if (fwrite(buf, 1, n, out) != n)
+			break;
+	if (ferror(in) || ferror(out)) {
+		snprintf(err, errlen, "copying %s to %s failed", src, dst);
+		goto done;
+	}
+	rc = 0;
+done:
+	fclose(in);
+	if (out && fclose(out) != 0 && rc == 0) {
+		snprintf(err, errlen, "%s: %s", dst, strerror(errno));
+		rc = -1;
+	}
+	return rc;
+}
+
+int
+run_stage_inputs(struct run_params *rp, const char *dir, const char *profile, const char *site,
+    char *err, size_t errlen)
+{
+	char p[1024], s[1024];
+
+	snprintf(rp->profile_src, sizeof(rp->profile_src), "%s", profile);
+	snprintf(rp->site_src, sizeof(rp->site_src), "%s", site);
+	snprintf(p, sizeof(p), "%s/%s", dir, RUN_PROFILE_FILE);
+	snprintf(s, sizeof(s), "%s/%s", dir, RUN_SITE_FILE);
+	if (copy_file(profile, p, err, errlen) != 0 || copy_file(site, s, err, errlen) != 0)
+		return -1;
+	if (sha256_file_hex(p, rp->profile_sha256, err, errlen) != 0 ||
+	    sha256_file_hex(s, rp->site_sha256, err, errlen) != 0)
+		return -1;
+	return 0;
+}
+
+void
+run_set_command(struct run_params *rp, int argc, char *const argv[])
+{
+	size_t off = 0;
+	int i;
+
+	off = (size_t)snprintf(rp->command, sizeof(rp->command), "ruleproof");
+	for (i = 0; i < argc && off < sizeof(rp->command); i++) {
+		int n = snprintf(rp->command + off, sizeof(rp->command) - off, " %s", argv[i]);
+		if (n < 0)
+			break;
+		off += (size_t)n;
+	}
+}
+
+int
+run_write_plan(const struct run_params *rp, const char *dir, char *err, size_t errlen)
+{
+	char khex[2 * PROBEID_KEYLEN + 1], path[1024], tmp[1100];
+	json_t *o;
+	int rc;
+
+	hex(rp->key, sizeof(rp->key), khex);
+	o = json_pack("{s:s, s:s, s:s, s:s, s:I, s:{s:s, s:s, s:s}, s:{s:s, s:s, s:s},"
+	    " s:{s:i, s:i}}",
+	    "schema", RUN_PLAN_SCHEMA, "version", RUN_VERSION, "run_id", rp->id,
+	    "key", khex, "started_us", (json_int_t)rp->started_us,
+	    "profile", "file", RUN_PROFILE_FILE, "source", rp->profile_src, "sha256", rp->profile_sha256,
+	    "site", "file", RUN_SITE_FILE, "source", rp->site_src, "sha256", rp->site_sha256,
+	    "parameters", "rate", (int)rp->rate, "linger_ms", (int)rp->linger_ms);
+	if (!o || json_object_set_new(o, "command", json_string(rp->command)) != 0) {
+		json_decref(o);
+		snprintf(err, errlen, "cannot encode the plan");
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/%s", dir, RUN_PLAN_FILE);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	rc = json_dump_file(o, tmp, JSON_INDENT(2) | JSON_SORT_KEYS);
+	json_decref(o);
+	if (rc != 0 || rename(tmp, path) != 0) {
+		snprintf(err, errlen, "%s: cannot write", path);
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+int
+run_read_plan(struct run_params *rp, const char *dir, char *err, size_t errlen)
+{
+	char path[1024];
+	json_error_t je;
+	json_t *o;
+	const char *schema, *id, *key, *psrc, *psha, *ssrc, *ssha, *cmd = "";
+	json_int_t started;
+	int rate, linger;
+
+	memset(rp, 0, sizeof(*rp));
+	memset(&je, 0, sizeof(je));
+	snprintf(path, sizeof(path), "%s/%s", dir, RUN_PLAN_FILE);
+	o = json_load_file(path, 0, &je);
+	if (!o) {
+		snprintf(err, errlen, "%s: %s", path, je.text);
+		return -1;
+	}
+	if (json_unpack_ex(o, &je, 0, "{s:s, s:s, s:s, s:I, s:{s:s, s:s}, s:{s:s, s:s},"
+	    " s:{s:i, s:i}, s?s}",
+	    "schema", &schema, "run_id", &id, "key", &key, "started_us", &started,
+	    "profile", "source", &psrc, "sha256", &psha, "site", "source", &ssrc, "sha256", &ssha,
+	    "parameters", "rate", &rate, "linger_ms", &linger, "command", &cmd) != 0 ||
+	    strcmp(schema, RUN_PLAN_SCHEMA) != 0 || unhex(key, rp->key, sizeof(rp->key)) != 0 ||
+	    rate <= 0 || linger < 0) {
+		snprintf(err, errlen, "%s: not a %s plan%s%s", path, RUN_PLAN_SCHEMA,
+		    je.text[0] ? ": " : "", je.text);
+		json_decref(o);
+		return -1;
+	}
+	snprintf(rp->id, sizeof(rp->id), "%s", id);
+	snprintf(rp->profile_src, sizeof(rp->profile_src), "%s", psrc);
+	snprintf(rp->site_src, sizeof(rp->site_src), "%s", ssrc);
+	snprintf(rp->profile_sha256, sizeof(rp->profile_sha256), "%s", psha);
+	snprintf(rp->site_sha256, sizeof(rp->site_sha256), "%s", ssha);
+	snprintf(rp->command, sizeof(rp->command), "%s", cmd);
+	rp->started_us = started;
+	rp->rate = (unsigned)rate;
+	rp->linger_ms = (unsigned)linger;
+	json_decref(o);
+	return 0;
+}

@@ -1,0 +1,16 @@
+/* Each test file registers its suites here; main.c calls them all. */
+#ifndef RP_TEST_SUITES_H
+#define RP_TEST_SUITES_H
+
+int register_rd_tests(void);
+int register_addr_tests(void);
+int register_profile_tests(void);
+int register_site_tests(void);
+int register_golden_tests(void);
+int register_probeid_tests(void);
+int register_pkt_tests(void);
+int register_plan_tests(void);
+int register_nftgen_tests(void);
+int register_correlate_tests(void);
+
+#endif

@@ -1,0 +1,848 @@
+/* Unit tests for the lexer and the profile language: tokens, every error
+ * message, the model (spans, services text, sections), profile_allows() and
+ * the canonical round trip. */
+#include <CUnit/Basic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "lex.h"
+#include "profile.h"
+#include "suites.h"
+
+/* ---- helpers ---- */
+
+/* Parses text; *diag_out (optional) gets the diagnostics, caller frees. */
+static struct profile *
+parse(const char *text, char **diag_out, int *nerr)
+{
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&buf, &size);
+	struct profile *pf;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	pf = profile_parse("t.profile", text, strlen(text), f, nerr);
+	fclose(f);
+	if (diag_out)
+		*diag_out = buf;
+	else
+		free(buf);
+	return pf;
+}
+
+static char *
+print_profile(const struct profile *pf)
+{
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&buf, &size);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	profile_print(pf, f);
+	fclose(f);
+	return buf;
+}
+
+/* The profile must fail with exactly nerr errors and a diagnostic whose
+ * first line is `first`. */
+static void
+check_error(const char *text, int want_nerr, const char *first)
+{
+	char *d = NULL;
+	int nerr = -1;
+	struct profile *pf = parse(text, &d, &nerr);
+
+	CU_ASSERT_PTR_NULL(pf);
+	CU_ASSERT_EQUAL(nerr, want_nerr);
+	if (!strstr(d, first)) {
+		fprintf(stderr, "\nwanted: %s\ngot:\n%s", first, d);
+		CU_FAIL("diagnostic not found");
+	}
+	profile_free(pf);
+	free(d);
+}
+
+#define HDR "profile \"t\"\nzone a\nzone b\nrole c\n"
+
+/* ---- lexer ---- */
+
+struct lexed {
+	enum tok_kind kinds[32];
+	size_t        n;
+	int           nerr;
+};
+
+static struct lexed
+lex_all(const char *text, bool addr_runs)
+{
+	struct lexed r;
+	struct diag *d = diag_open(NULL, "x", text, strlen(text));
+	struct lexer lx;
+
+	memset(&r, 0, sizeof(r));
+	lex_init(&lx, text, strlen(text), d, addr_runs);
+	while (r.n < 32) {
+		r.kinds[r.n++] = lx.cur.kind;
+		if (lx.cur.kind == TK_EOF)
+			break;
+		lex_advance(&lx);
+	}
+	r.nerr = diag_nerrors(d);
+	diag_close(d);
+	return r;
+}
+
+static void
+check_kinds(const char *text, bool addr_runs, const enum tok_kind *want, size_t n)
+{
+	struct lexed r = lex_all(text, addr_runs);
+	size_t i;
+
+	CU_ASSERT_EQUAL_FATAL(r.n, n);
+	for (i = 0; i < n; i++)
+		CU_ASSERT_EQUAL(r.kinds[i], want[i]);
+}
+
+static void
+test_lex_arrow_splits_ident(void)
+{
+	static const enum tok_kind w[] = { TK_IDENT, TK_ARROW, TK_IDENT, TK_EOF };
+	static const enum tok_kind w2[] = { TK_IDENT, TK_ARROW, TK_IDENT, TK_EOF };
+	struct lexer lx;
+	struct diag *d;
+	const char *t = "a-->b";
+
+	check_kinds("devices->portal", false, w, 4);
+	check_kinds("a-->b", false, w2, 4);
+	/* "a-" keeps its dash: only a dash before '>' ends a name */
+	d = diag_open(NULL, "x", t, strlen(t));
+	lex_init(&lx, t, strlen(t), d, false);
+	CU_ASSERT_EQUAL(lx.cur.at.len, 2);
+	diag_close(d);
+}
+
+static void
+test_lex_ident_with_dashes(void)
+{
+	const char *t = "me-to-cp_2- x";
+	struct diag *d = diag_open(NULL, "x", t, strlen(t));
+	struct lexer lx;
+	char *s;
+
+	lex_init(&lx, t, strlen(t), d, false);
+	CU_ASSERT_EQUAL(lx.cur.kind, TK_IDENT);
+	s = lex_text(&lx, &lx.cur);
+	CU_ASSERT_STRING_EQUAL(s, "me-to-cp_2-");
+	free(s);
+	diag_close(d);
+}
+
+static void
+test_lex_numbers(void)
+{
+	const char *t = "007 99999999999999999999 65535";
+	struct diag *d = diag_open(NULL, "x", t, strlen(t));
+	struct lexer lx;
+
+	lex_init(&lx, t, strlen(t), d, false);
+	CU_ASSERT_EQUAL(lx.cur.kind, TK_NUMBER);
+	CU_ASSERT_EQUAL(lx.cur.num, 7);
+	lex_advance(&lx);
+	CU_ASSERT_EQUAL(lx.cur.num, UINT32_MAX);   /* saturates, never wraps */
+	lex_advance(&lx);
+	CU_ASSERT_EQUAL(lx.cur.num, 65535);
+	CU_ASSERT_EQUAL(diag_nerrors(d), 0);
+	diag_close(d);
+}
+
+static void
+test_lex_string_escapes(void)
+{
+	const char *t = "\"a\\\"b\\\\c\" \"\"";
+	struct diag *d = diag_open(NULL, "x", t, strlen(t));
+	struct lexer lx;
+	char *s;
+
+	lex_init(&lx, t, strlen(t), d, false);
+	CU_ASSERT_EQUAL_FATAL(lx.cur.kind, TK_STRING);
+	s = lex_string(&lx, &lx.cur);
+	CU_ASSERT_STRING_EQUAL(s, "a\"b\\c");
+	free(s);
+	lex_advance(&lx);
+	s = lex_string(&lx, &lx.cur);
+	CU_ASSERT_STRING_EQUAL(s, "");
+	free(s);
+	CU_ASSERT_EQUAL(diag_nerrors(d), 0);
+	diag_close(d);
+}
+
+static void
+test_lex_string_errors(void)
+{
+	static const enum tok_kind unterminated[] = { TK_BAD, TK_NEWLINE, TK_IDENT, TK_EOF };
+	struct lexed r;
+
+	check_kinds("\"abc\nx", false, unterminated, 4);
+	CU_ASSERT_EQUAL(lex_all("\"abc\nx", false).nerr, 1);
+	CU_ASSERT_EQUAL(lex_all("\"abc\\", false).nerr, 1);
+	CU_ASSERT_EQUAL(lex_all("\"a\\nb\"", false).nerr, 1);
+	CU_ASSERT_EQUAL(lex_all("\"a\x01" "b\"", false).nerr, 1);
+	r = lex_all("\"tab\there\"", false);
+	CU_ASSERT_EQUAL(r.nerr, 0);
+}
+
+static void
+test_lex_continuation(void)
+{
+	static const enum tok_kind joined[] = { TK_IDENT, TK_COMMA, TK_IDENT, TK_EOF };
+	static const enum tok_kind split[] = { TK_IDENT, TK_NEWLINE, TK_IDENT, TK_EOF };
+	static const enum tok_kind colon[] = { TK_IDENT, TK_COLON, TK_IDENT, TK_EOF };
+	static const enum tok_kind eq[] = { TK_IDENT, TK_EQUALS, TK_IDENT, TK_EOF };
+	static const enum tok_kind arrow[] = { TK_IDENT, TK_ARROW, TK_IDENT, TK_EOF };
+	static const enum tok_kind slash[] = { TK_IDENT, TK_SLASH, TK_NEWLINE, TK_NUMBER, TK_EOF };
+
+	check_kinds("a,\n\n  # comment\n b", false, joined, 4);
+	check_kinds("a # c, \n b", false, split, 4);
+	check_kinds("a :\n b", false, colon, 4);
+	check_kinds("a =\n b", false, eq, 4);
+	check_kinds("a ->\n b", false, arrow, 4);
+	check_kinds("tcp /\n 443", false, slash, 5);
+}
+
+static void
+test_lex_blank_lines_and_crlf(void)
+{
+	static const enum tok_kind w[] = { TK_IDENT, TK_NEWLINE, TK_IDENT, TK_NEWLINE, TK_EOF };
+
+	check_kinds("\n\n  \n a\r\n\r\n\n# x\nb\n\n", false, w, 5);
+}
+
+static void
+test_lex_addresses(void)
+{
+	static const enum tok_kind site[] = { TK_IDENT, TK_ADDR, TK_NUMBER, TK_EOF };
+	static const enum tok_kind prof[] = { TK_NUMBER, TK_BAD, TK_NUMBER, TK_BAD, TK_NUMBER, TK_EOF };
+
+	check_kinds("db 198.18.1.10 42", true, site, 4);
+	check_kinds("1.2.3", false, prof, 6);
+}
+
+static void
+test_lex_bad_bytes(void)
+{
+	struct lexed r = lex_all("a @@@ b \xc3\xa9 \xff", false);
+
+	/* one report per run of junk */
+	CU_ASSERT_EQUAL(r.nerr, 3);
+}
+
+static void
+test_lex_positions(void)
+{
+	const char *t = "ab\n\tcd  ef,\n  gh";
+	struct diag *d = diag_open(NULL, "x", t, strlen(t));
+	struct lexer lx;
+
+	lex_init(&lx, t, strlen(t), d, false);
+	CU_ASSERT_EQUAL(lx.cur.at.line, 1);
+	CU_ASSERT_EQUAL(lx.cur.at.col, 1);
+	lex_advance(&lx);   /* newline: shown just after "ab" */
+	CU_ASSERT_EQUAL(lx.cur.kind, TK_NEWLINE);
+	CU_ASSERT_EQUAL(lx.cur.at.line, 1);
+	CU_ASSERT_EQUAL(lx.cur.at.col, 3);
+	lex_advance(&lx);
+	CU_ASSERT_EQUAL(lx.cur.at.line, 2);
+	CU_ASSERT_EQUAL(lx.cur.at.col, 2);   /* bytes: the tab is one column */
+	lex_advance(&lx);
+	CU_ASSERT_EQUAL(lx.cur.at.col, 6);
+	lex_advance(&lx);
+	CU_ASSERT_EQUAL(lx.cur.kind, TK_COMMA);
+	lex_advance(&lx);
+	CU_ASSERT_EQUAL(lx.cur.at.line, 3);
+	CU_ASSERT_EQUAL(lx.cur.at.col, 3);
+	lex_advance(&lx);
+	CU_ASSERT_EQUAL(lx.cur.kind, TK_EOF);
+	CU_ASSERT_EQUAL(lx.cur.at.line, 3);
+	CU_ASSERT_EQUAL(lx.cur.at.col, 5);
+	diag_close(d);
+}
+
+/* ---- diagnostics format ---- */
+
+static void
+test_diag_caret_tabs_and_width(void)
+{
+	char *d = NULL;
+	struct profile *pf = parse(HDR "\topen a ->\tnope : tcp/443\n", &d, NULL);
+
+	CU_ASSERT_PTR_NULL(pf);
+	CU_ASSERT_STRING_EQUAL(d,
+	    "t.profile:5:12: error: unknown zone or role 'nope'\n"
+	    "    \topen a ->\tnope : tcp/443\n"
+	    "    \t         \t^~~~\n");
+	free(d);
+}
+
+static void
+test_diag_sorted_by_position(void)
+{
+	char *d = NULL;
+	struct profile *pf = parse(HDR "open a -> x : tcp/1\nzone 7\n", &d, NULL);
+	char *first = strstr(d, ":5:"), *second = strstr(d, ":6:");
+
+	CU_ASSERT_PTR_NULL(pf);
+	/* the resolution error (line 5) is found after the syntax error (line
+	 * 6) but printed first */
+	CU_ASSERT_PTR_NOT_NULL(first);
+	CU_ASSERT_PTR_NOT_NULL(second);
+	CU_ASSERT(first && second && first < second);
+	free(d);
+}
+
+static void
+test_diag_null_stream_counts(void)
+{
+	const char *t = "zone a\nzone a\n";
+	int nerr = 0;
+	struct profile *pf = profile_parse("x", t, strlen(t), NULL, &nerr);
+
+	CU_ASSERT_PTR_NULL(pf);
+	CU_ASSERT_EQUAL(nerr, 2);   /* duplicate + missing profile */
+}
+
+/* ---- error messages, one class each ---- */
+
+static void
+test_err_syntax(void)
+{
+	check_error(HDR "open a b : tcp/1\n", 1, "t.profile:5:8: error: expected '->', found 'b'");
+	check_error(HDR "open a -> b tcp/1\n", 1, "t.profile:5:13: error: expected ':', found 'tcp'");
+	check_error(HDR "zone 5\n", 1, "t.profile:5:6: error: expected zone name, found '5'");
+	check_error(HDR "zone d \"x\" y\n", 1, "t.profile:5:12: error: expected end of line, found 'y'");
+	check_error(HDR "open a -> b : tcp/\n", 1,
+	    "t.profile:5:19: error: expected port number, found end of line");
+	check_error(HDR "open a -> b :", 1,
+	    "t.profile:5:14: error: expected service name or tcp/udp port list, found end of file");
+	check_error(HDR "service s tcp/1\n", 1, "t.profile:5:11: error: expected '=', found 'tcp'");
+	check_error(HDR "default open\n", 1, "t.profile:5:9: error: expected 'closed', found 'open'");
+	check_error("profile 5\n", 1, "t.profile:1:9: error: expected string, found '5'");
+	check_error(HDR "section x\n", 1, "t.profile:5:9: error: expected section title string, found 'x'");
+	check_error(HDR "open a -> b : tcp 443\n", 1, "t.profile:5:19: error: expected '/', found '443'");
+	check_error(HDR "-> a\n", 1, "t.profile:5:1: error: expected a statement, found '->'");
+}
+
+static void
+test_err_unknown_statement(void)
+{
+	check_error(HDR "allow a -> b : tcp/1\n", 1,
+	    "t.profile:5:1: error: unknown statement 'allow' (expected profile, source, "
+	    "section, zone, role, service, open, closed or default)");
+}
+
+static void
+test_err_keep_going(void)
+{
+	int nerr = 0;
+	struct profile *pf = parse(HDR "zone 1\nrole 2\nopen a b\nfoo\nopen a -> b : tcp/0\n",
+	    NULL, &nerr);
+
+	CU_ASSERT_PTR_NULL(pf);
+	CU_ASSERT_EQUAL(nerr, 5);
+}
+
+static void
+test_err_unknown_names(void)
+{
+	check_error(HDR "open a -> nope : tcp/1\n", 1, "t.profile:5:11: error: unknown zone or role 'nope'");
+	check_error(HDR "open a -> b : nope\n", 1, "t.profile:5:15: error: unknown service 'nope'");
+	check_error(HDR "open a -> b : c\n", 1, "t.profile:5:15: error: 'c' is a role, not a service");
+	check_error(HDR "service s = tcp/1\nopen s -> b : s\n", 1,
+	    "t.profile:6:6: error: 's' is a service, not a zone or role");
+	check_error(HDR "service s = t\n", 1, "t.profile:5:13: error: unknown service 't'");
+}
+
+static void
+test_err_duplicates(void)
+{
+	check_error(HDR "role a\n", 1,
+	    "t.profile:5:6: error: duplicate definition of 'a' (first defined at line 2)");
+	check_error(HDR "service c = tcp/1\n", 1,
+	    "t.profile:5:9: error: duplicate definition of 'c' (first defined at line 4)");
+	check_error(HDR "service s = tcp/1\nzone s\n", 1,
+	    "t.profile:6:6: error: duplicate definition of 's' (first defined at line 5)");
+	check_error(HDR "source \"x\"\nsource \"y\"\n", 1,
+	    "t.profile:6:1: error: duplicate 'source' statement (first at line 5)");
+	check_error(HDR "profile \"u\"\n", 1,
+	    "t.profile:5:1: error: duplicate 'profile' statement (first at line 1)");
+	check_error(HDR "default closed\ndefault closed\n", 1,
+	    "t.profile:6:1: error: duplicate 'default closed' statement (first at line 5)");
+}
+
+static void
+test_err_ports(void)
+{
+	check_error(HDR "open a -> b : tcp/70000\n", 1,
+	    "t.profile:5:19: error: port 70000 out of range 1-65535");
+	check_error(HDR "open a -> b : udp/0\n", 1, "t.profile:5:19: error: port 0 out of range 1-65535");
+	check_error(HDR "open a -> b : tcp/4294967296\n", 1,
+	    "error: port 4294967296 out of range 1-65535");
+	check_error(HDR "open a -> b : tcp/123456789012345678901234567890\n", 1,
+	    "error: port 12345678901234567890... out of range 1-65535");
+	check_error(HDR "open a -> b : tcp/5230-5228\n", 1,
+	    "t.profile:5:19: error: empty port range 5230-5228\n"
+	    "    open a -> b : tcp/5230-5228\n"
+	    "                      ^~~~~~~~~\n");
+	check_error(HDR "open a -> b : tcp/1, 2-70000\n", 1,
+	    "t.profile:5:24: error: port 70000 out of range 1-65535");
+}
+
+static void
+test_err_reserved_names(void)
+{
+	check_error(HDR "zone tcp\n", 1,
+	    "t.profile:5:6: error: 'tcp' cannot be used as a name: it starts a port list like tcp/443");
+	check_error(HDR "service udp = tcp/53\n", 1,
+	    "t.profile:5:9: error: 'udp' cannot be used as a name: it starts a port list like udp/443");
+}
+
+static void
+test_err_shared_endpoint(void)
+{
+	check_error(HDR "open a, c -> b, c : tcp/1\n", 1,
+	    "t.profile:5:17: error: 'c' is both a source and a destination of this rule");
+}
+
+static void
+test_err_cycles(void)
+{
+	check_error(HDR "service s = s\n", 1, "t.profile:5:13: error: service definition cycle: s -> s");
+	check_error(HDR "service x = tcp/1, y\nservice y = z\nservice z = x\n", 1,
+	    "t.profile:7:13: error: service definition cycle: x -> y -> z -> x");
+	/* a diamond is not a cycle */
+	{
+		int nerr = 0;
+		struct profile *pf = parse(HDR "service w = x, y\nservice x = z\nservice y = z\n"
+		    "service z = tcp/1\nopen a -> b : w\n", NULL, &nerr);
+
+		CU_ASSERT_PTR_NOT_NULL(pf);
+		CU_ASSERT_EQUAL(nerr, 0);
+		profile_free(pf);
+	}
+}
+
+static void
+test_err_long_service_chain(void)
+{
+	/* a long chain of definitions resolves (the walk is iterative) */
+	enum { DEPTH = 3000 };
+	size_t cap = DEPTH * 40 + 64, n = 0, i;
+	char *t = malloc(cap);
+	int nerr = -1;
+	struct profile *pf;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	n += (size_t)snprintf(t + n, cap - n, "profile \"chain\"\n");
+	for (i = 0; i < DEPTH; i++)
+		n += (size_t)snprintf(t + n, cap - n, "service s%zu = s%zu\n", i, i + 1);
+	n += (size_t)snprintf(t + n, cap - n, "service s%d = tcp/%d\n", DEPTH, 7);
+	pf = profile_parse("chain", t, n, NULL, &nerr);
+	CU_ASSERT_PTR_NOT_NULL(pf);
+	CU_ASSERT_EQUAL(nerr, 0);
+	profile_free(pf);
+	free(t);
+}
+
+static void
+test_err_contradiction(void)
+{
+	check_error(HDR "open a -> b : tcp/1433\nclosed a, c -> b : tcp/1400-1500\n", 1,
+	    "t.profile:6:1: error: contradicts open rule at line 5: a -> b tcp/1433\n"
+	    "    closed a, c -> b : tcp/1400-1500\n"
+	    "    ^~~~~~\n");
+	check_error(HDR "service s = tcp/10-20\nclosed a -> b, c : s\nopen a -> c : tcp/15-30\n", 1,
+	    "t.profile:7:1: error: contradicts closed rule at line 6: a -> c tcp/15-20");
+	/* different protocol, endpoint or port: no contradiction */
+	{
+		int nerr = 0;
+		struct profile *pf = parse(HDR "open a -> b : tcp/53\nclosed a -> b : udp/53\n"
+		    "closed c -> b : tcp/53\nclosed a -> c : tcp/53\nclosed a -> b : tcp/54\n",
+		    NULL, &nerr);
+
+		CU_ASSERT_PTR_NOT_NULL(pf);
+		CU_ASSERT_EQUAL(nerr, 0);
+		profile_free(pf);
+	}
+}
+
+static void
+test_err_missing_profile(void)
+{
+	check_error("zone a\n", 1, "t.profile:1:1: error: missing 'profile' statement\n    zone a\n    ^\n");
+	check_error("", 1, "t.profile:1:1: error: missing 'profile' statement\n    \n    ^\n");
+	/* a malformed profile statement is not also "missing" */
+	check_error("profile\n", 1, "t.profile:1:8: error: expected string, found end of line");
+}
+
+static void
+test_err_lexical(void)
+{
+	check_error(HDR "zone d \"abc\n", 1, "t.profile:5:8: error: unterminated string");
+	check_error(HDR "zone d \"a\\tb\"\n", 1,
+	    "t.profile:5:10: error: invalid escape '\\t' in string: only \\\" and \\\\ are allowed");
+	check_error(HDR "zone d \"a\x1b[31m\"\n", 1, "t.profile:5:10: error: control character 0x1b in string");
+	check_error(HDR "zone d; zone e\n", 1, "t.profile:5:7: error: unexpected character ';'");
+	check_error(HDR "zone caf\xc3\xa9\n", 1,
+	    "t.profile:5:9: error: unexpected character '\xc3\xa9': only strings may hold non-ASCII text");
+	check_error(HDR "zone \xff\n", 1, "t.profile:5:6: error: unexpected byte 0xff");
+}
+
+static void
+test_warn_listed_twice(void)
+{
+	char *d = NULL;
+	int nerr = -1;
+	struct profile *pf = parse(HDR "open a -> b : tcp/443, 80, 443, udp/443\n", &d, &nerr);
+
+	CU_ASSERT_PTR_NOT_NULL(pf);
+	CU_ASSERT_EQUAL(nerr, 0);
+	CU_ASSERT_STRING_EQUAL(d,
+	    "t.profile:5:28: warning: tcp/443 listed twice\n"
+	    "    open a -> b : tcp/443, 80, 443, udp/443\n"
+	    "                               ^~~\n");
+	profile_free(pf);
+	free(d);
+	pf = parse(HDR "service s = tcp/1-10, tcp/5-20\n", &d, &nerr);
+	CU_ASSERT_PTR_NOT_NULL(pf);
+	CU_ASSERT_PTR_NOT_NULL(strstr(d, "t.profile:5:27: warning: tcp/5-10 listed twice"));
+	profile_free(pf);
+	free(d);
+}
+
+/* ---- model ---- */
+
+static const char assist[] =
+    "profile \"Assist\"\n"
+    "source \"Doc\"\n"
+    "zone devices \"Device and User Networks / Internet\"\n"
+    "zone uem\n"
+    "role portal\nrole cp\nrole core\nrole db\n"
+    "service https = tcp/443\n"
+    "service core-app = tcp/6443, 8865, 8866, 8867, 8870, 20879, 48660\n"
+    "section \"Firewall Rules, Multiple Server On-Prem Deployment\"\n"
+    "open devices -> cp : https\n"
+    "open devices -> portal : https\n"
+    "open uem -> portal : https\n"
+    "open cp, portal -> core : core-app\n"
+    "open core -> cp : tcp/12780\n"
+    "open core -> db : tcp/1433\n"
+    "closed devices -> db : tcp/1433\n"
+    "default closed\n";
+
+static void
+test_model_basics(void)
+{
+	int nerr = -1;
+	struct profile *pf = parse(assist, NULL, &nerr);
+	const struct profile_rule *r;
+	const struct profile_endpoint *e;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pf);
+	CU_ASSERT_EQUAL(nerr, 0);
+	CU_ASSERT_STRING_EQUAL(profile_name(pf), "t.profile");
+	CU_ASSERT_STRING_EQUAL(profile_title(pf), "Assist");
+	CU_ASSERT_STRING_EQUAL(profile_document(pf), "Doc");
+	CU_ASSERT_EQUAL(profile_nendpoints(pf), 6);
+	CU_ASSERT_EQUAL(profile_find_endpoint(pf, "core"), 4);
+	CU_ASSERT_EQUAL(profile_find_endpoint(pf, "https"), -1);
+	CU_ASSERT_EQUAL(profile_find_endpoint(pf, "nope"), -1);
+	e = profile_endpoint(pf, 0);
+	CU_ASSERT_STRING_EQUAL(e->name, "devices");
+	CU_ASSERT_STRING_EQUAL(e->desc, "Device and User Networks / Internet");
+	CU_ASSERT_EQUAL(e->kind, EP_ZONE);
+	CU_ASSERT_EQUAL(e->line, 3);
+	e = profile_endpoint(pf, 1);
+	CU_ASSERT_STRING_EQUAL(e->desc, "");
+	CU_ASSERT_EQUAL(profile_endpoint(pf, 2)->kind, EP_ROLE);
+	CU_ASSERT_PTR_NULL(profile_endpoint(pf, 6));
+	CU_ASSERT_EQUAL(profile_nrules(pf), 7);
+	CU_ASSERT_PTR_NULL(profile_rule(pf, 7));
+	CU_ASSERT_EQUAL(profile_default_closed_line(pf), 19);
+	r = profile_rule(pf, 3);
+	CU_ASSERT_EQUAL(r->line, 15);
+	CU_ASSERT_EQUAL(r->col, 1);
+	CU_ASSERT(r->expect_open);
+	CU_ASSERT_EQUAL_FATAL(r->nsrc, 2);
+	CU_ASSERT_EQUAL(r->src[0], 3);
+	CU_ASSERT_EQUAL(r->src[1], 2);
+	CU_ASSERT_EQUAL_FATAL(r->ndst, 1);
+	CU_ASSERT_EQUAL(r->dst[0], 4);
+	CU_ASSERT_STRING_EQUAL(r->services, "core-app");
+	CU_ASSERT_STRING_EQUAL(r->section, "Firewall Rules, Multiple Server On-Prem Deployment");
+	CU_ASSERT_EQUAL_FATAL(r->nspans, 5);   /* 6443, 8865-8867, 8870, 20879, 48660 */
+	CU_ASSERT_EQUAL(r->spans[1].lo, 8865);
+	CU_ASSERT_EQUAL(r->spans[1].hi, 8867);
+	CU_ASSERT_FALSE(profile_rule(pf, 6)->expect_open);
+	profile_free(pf);
+}
+
+static void
+test_model_optional_parts(void)
+{
+	struct profile *pf = parse("profile \"x\"\nzone a\nrole b\nopen a -> b : tcp/1\n", NULL, NULL);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pf);
+	CU_ASSERT_PTR_NULL(profile_document(pf));
+	CU_ASSERT_PTR_NULL(profile_rule(pf, 0)->section);
+	CU_ASSERT_EQUAL(profile_default_closed_line(pf), 0);
+	profile_free(pf);
+}
+
+static void
+test_model_allows(void)
+{
+	struct profile *pf = parse(assist, NULL, NULL);
+	long dev, cp, portal, core, db, uem;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pf);
+	dev = profile_find_endpoint(pf, "devices");
+	uem = profile_find_endpoint(pf, "uem");
+	portal = profile_find_endpoint(pf, "portal");
+	cp = profile_find_endpoint(pf, "cp");
+	core = profile_find_endpoint(pf, "core");
+	db = profile_find_endpoint(pf, "db");
+	CU_ASSERT(profile_allows(pf, (size_t)dev, (size_t)cp, RP_PROTO_TCP, 443));
+	CU_ASSERT(profile_allows(pf, (size_t)uem, (size_t)portal, RP_PROTO_TCP, 443));
+	CU_ASSERT_FALSE(profile_allows(pf, (size_t)uem, (size_t)cp, RP_PROTO_TCP, 443));
+	CU_ASSERT_FALSE(profile_allows(pf, (size_t)dev, (size_t)cp, RP_PROTO_TCP, 8443));
+	CU_ASSERT_FALSE(profile_allows(pf, (size_t)dev, (size_t)cp, RP_PROTO_UDP, 443));
+	CU_ASSERT(profile_allows(pf, (size_t)cp, (size_t)core, RP_PROTO_TCP, 8866));
+	CU_ASSERT(profile_allows(pf, (size_t)portal, (size_t)core, RP_PROTO_TCP, 48660));
+	CU_ASSERT_FALSE(profile_allows(pf, (size_t)portal, (size_t)core, RP_PROTO_TCP, 8868));
+	CU_ASSERT_FALSE(profile_allows(pf, (size_t)core, (size_t)portal, RP_PROTO_TCP, 8866));
+	CU_ASSERT(profile_allows(pf, (size_t)core, (size_t)db, RP_PROTO_TCP, 1433));
+	/* closed rules never allow */
+	CU_ASSERT_FALSE(profile_allows(pf, (size_t)dev, (size_t)db, RP_PROTO_TCP, 1433));
+	CU_ASSERT_FALSE(profile_allows(pf, 99, (size_t)db, RP_PROTO_TCP, 1433));
+	profile_free(pf);
+}
+
+static void
+test_model_spans_merge(void)
+{
+	struct profile *pf = parse(HDR
+	    "service lo = tcp/1-10\n"
+	    "service mid = tcp/11-20, lo\n"
+	    "open a -> b : udp/53, tcp/5231, 442, mid, tcp/443, 5228-5230, 21, udp/54\n"
+	    "open a -> c : tcp/65535, 65534, 1-65535, udp/65535\n",
+	    NULL, NULL);
+	const struct profile_rule *r;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pf);
+	r = profile_rule(pf, 0);
+	CU_ASSERT_EQUAL_FATAL(r->nspans, 4);
+	CU_ASSERT_EQUAL(r->spans[0].proto, RP_PROTO_TCP);
+	CU_ASSERT_EQUAL(r->spans[0].lo, 1);
+	CU_ASSERT_EQUAL(r->spans[0].hi, 21);
+	CU_ASSERT_EQUAL(r->spans[1].lo, 442);
+	CU_ASSERT_EQUAL(r->spans[1].hi, 443);
+	CU_ASSERT_EQUAL(r->spans[2].lo, 5228);
+	CU_ASSERT_EQUAL(r->spans[2].hi, 5231);
+	CU_ASSERT_EQUAL(r->spans[3].proto, RP_PROTO_UDP);
+	CU_ASSERT_EQUAL(r->spans[3].lo, 53);
+	CU_ASSERT_EQUAL(r->spans[3].hi, 54);
+	CU_ASSERT_STRING_EQUAL(r->services, "udp/53, tcp/442, 5231, mid, tcp/21, 443, 5228-5230, udp/54");
+	r = profile_rule(pf, 1);
+	CU_ASSERT_EQUAL_FATAL(r->nspans, 2);
+	CU_ASSERT_EQUAL(r->spans[0].lo, 1);
+	CU_ASSERT_EQUAL(r->spans[0].hi, 65535);
+	CU_ASSERT_EQUAL(r->spans[1].lo, 65535);
+	CU_ASSERT_STRING_EQUAL(r->services, "tcp/1-65535, udp/65535");
+	profile_free(pf);
+}
+
+static void
+test_model_sections(void)
+{
+	struct profile *pf = parse(HDR "open a -> b : tcp/1\nsection \"S1\"\nopen a -> b : tcp/2\n"
+	    "section \"S2\"\nsection \"S3\"\nopen a -> b : tcp/3\n", NULL, NULL);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pf);
+	CU_ASSERT_PTR_NULL(profile_rule(pf, 0)->section);
+	CU_ASSERT_STRING_EQUAL(profile_rule(pf, 1)->section, "S1");
+	CU_ASSERT_STRING_EQUAL(profile_rule(pf, 2)->section, "S3");
+	profile_free(pf);
+}
+
+static void
+test_model_use_before_definition(void)
+{
+	int nerr = -1;
+	struct profile *pf = parse("open x -> y : s\nservice s = t\nservice t = udp/9\n"
+	    "zone x\nrole y\nprofile \"late\"\n", NULL, &nerr);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pf);
+	CU_ASSERT_EQUAL(nerr, 0);
+	CU_ASSERT(profile_allows(pf, 0, 1, RP_PROTO_UDP, 9));
+	profile_free(pf);
+}
+
+static void
+test_load_missing_file(void)
+{
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&buf, &size);
+	int nerr = 0;
+	struct profile *pf = profile_load("/nonexistent/x.profile", f, &nerr);
+
+	fclose(f);
+	CU_ASSERT_PTR_NULL(pf);
+	CU_ASSERT_EQUAL(nerr, 1);
+	CU_ASSERT_STRING_EQUAL(buf, "/nonexistent/x.profile: error: cannot read: No such file or directory\n");
+	free(buf);
+}
+
+/* ---- canonical printer ---- */
+
+static void
+test_print_canonical(void)
+{
+	struct profile *pf = parse(
+	    "# comment\n"
+	    "open   x->y:tcp/443,80 , 81,udp/53  # trailing\n"
+	    "zone x \"X \\\"quoted\\\" \\\\ back\"\n"
+	    "role y\n"
+	    "service s = tcp/9-10, 1, 8, u\n"
+	    "service u = udp/1\n"
+	    "section \"A\"\n"
+	    "closed y -> x : s\n"
+	    "default closed\n"
+	    "profile \"T\"\n", NULL, NULL);
+	char *out;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pf);
+	out = print_profile(pf);
+	CU_ASSERT_STRING_EQUAL(out,
+	    "profile \"T\"\n"
+	    "\n"
+	    "zone x \"X \\\"quoted\\\" \\\\ back\"\n"
+	    "role y\n"
+	    "\n"
+	    "service s = tcp/1, 8-10, u\n"
+	    "service u = udp/1\n"
+	    "\n"
+	    "open x -> y : tcp/80-81, 443, udp/53\n"
+	    "\n"
+	    "section \"A\"\n"
+	    "closed y -> x : s\n"
+	    "\n"
+	    "default closed\n");
+	free(out);
+	profile_free(pf);
+}
+
+static void
+test_print_minimal(void)
+{
+	struct profile *pf = parse("profile \"only\"\n", NULL, NULL);
+	char *out;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pf);
+	out = print_profile(pf);
+	CU_ASSERT_STRING_EQUAL(out, "profile \"only\"\n");
+	free(out);
+	profile_free(pf);
+	pf = parse("profile \"p\"\nsource \"s\"\ndefault closed\n", NULL, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pf);
+	out = print_profile(pf);
+	CU_ASSERT_STRING_EQUAL(out, "profile \"p\"\nsource \"s\"\n\ndefault closed\n");
+	free(out);
+	profile_free(pf);
+}
+
+static void
+round_trip(const char *text)
+{
+	struct profile *a = parse(text, NULL, NULL), *b;
+	char *ta, *tb;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	ta = print_profile(a);
+	b = parse(ta, NULL, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	tb = print_profile(b);
+	CU_ASSERT_STRING_EQUAL(ta, tb);
+	CU_ASSERT_EQUAL(profile_nrules(a), profile_nrules(b));
+	free(ta);
+	free(tb);
+	profile_free(a);
+	profile_free(b);
+}
+
+static void
+test_print_round_trip(void)
+{
+	round_trip(assist);
+	round_trip("profile \"\\\\\\\"\"\nzone a \"\"\nrole b \"\\\\\"\n"
+	    "open a -> b : tcp/1, 1, 2, udp/3,\n 5-9\nsection \"s\"\nopen b -> a : tcp/1\n");
+	round_trip("profile \"x\"\nrole r\nzone z\nsection \"1\"\nopen z -> r : tcp/1\n"
+	    "section \"2\"\nopen r -> z : tcp/2\nsection \"1\"\nopen z -> r : tcp/3\n");
+}
+
+int
+register_profile_tests(void)
+{
+	static const struct {
+		const char *name;
+		void      (*fn)(void);
+	} tests[] = {
+		{ "lex: '->' splits a name", test_lex_arrow_splits_ident },
+		{ "lex: names with dashes", test_lex_ident_with_dashes },
+		{ "lex: numbers saturate", test_lex_numbers },
+		{ "lex: string escapes", test_lex_string_escapes },
+		{ "lex: string errors", test_lex_string_errors },
+		{ "lex: continuation lines", test_lex_continuation },
+		{ "lex: blank lines and CRLF", test_lex_blank_lines_and_crlf },
+		{ "lex: address runs", test_lex_addresses },
+		{ "lex: junk bytes", test_lex_bad_bytes },
+		{ "lex: positions", test_lex_positions },
+		{ "diag: caret, tabs, width", test_diag_caret_tabs_and_width },
+		{ "diag: sorted by position", test_diag_sorted_by_position },
+		{ "diag: NULL stream counts", test_diag_null_stream_counts },
+		{ "error: syntax", test_err_syntax },
+		{ "error: unknown statement", test_err_unknown_statement },
+		{ "error: keeps going", test_err_keep_going },
+		{ "error: unknown names", test_err_unknown_names },
+		{ "error: duplicates", test_err_duplicates },
+		{ "error: ports", test_err_ports },
+		{ "error: tcp/udp reserved", test_err_reserved_names },
+		{ "error: shared endpoint", test_err_shared_endpoint },
+		{ "error: service cycles", test_err_cycles },
+		{ "error: long service chain", test_err_long_service_chain },
+		{ "error: contradictions", test_err_contradiction },
+		{ "error: missing profile", test_err_missing_profile },
+		{ "error: lexical", test_err_lexical },
+		{ "warning: listed twice", test_warn_listed_twice },
+		{ "model: basics", test_model_basics },
+		{ "model: optional parts", test_model_optional_parts },
+		{ "model: profile_allows", test_model_allows },
+		{ "model: spans merge", test_model_spans_merge },
+		{ "model: sections", test_model_sections },
+		{ "model: use before definition", test_model_use_before_definition },
+		{ "load: missing file", test_load_missing_file },
+		{ "print: canonical", test_print_canonical },
+		{ "print: minimal", test_print_minimal },
+		{ "print: round trip", test_print_round_trip },
+	};
+	CU_pSuite s = CU_add_suite("profile", NULL, NULL);
+	size_t i;
+
+	if (!s)
+		return -1;
+	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
+		if (!CU_add_test(s, tests[i].name, tests[i].fn))
+			return -1;
+	return 0;
+}
