@@ -8,7 +8,7 @@ if [ "$(id -u)" -ne 0 ]; then
 	echo "demo: needs root to build network namespaces (sudo make demo)" >&2
 	exit 1
 fi
-seed=${RP_DEMO_SEED:-7}
+seed=${RP_DEMO_SEED:-4}
 ./ruleproof lab profiles/assist-onprem-multi.profile \
 	--site profiles/lab/assist-onprem-multi.site --drift 3 --seed "$seed"
 rc=$?

@@ -4,15 +4,14 @@
 #include <inttypes.h>
 #include <libnet.h>
 #include <poll.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "agentmeta.h"
 #include "capture.h"
 #include "probekind.h"
+#include "sigfd.h"
 
 #define NS_PER_S 1000000000LL
 
@@ -23,22 +22,6 @@ now_ns(clockid_t clk)
 
 	clock_gettime(clk, &ts);
 	return (int64_t)ts.tv_sec * NS_PER_S + ts.tv_nsec;
-}
-
-/* Signals arrive on a descriptor so that the poll loops see them between
- * two packets, and a capture is always closed cleanly. */
-static int
-open_signalfd(void)
-{
-	sigset_t set;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) != 0)
-		return -1;
-	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 }
 
 static void
@@ -184,7 +167,7 @@ agent_send(const struct agent_cfg *cfg)
 	struct capture *cap;
 	struct probeid *pid = NULL;
 	libnet_t *l = NULL;
-	int sigfd = open_signalfd(), w;
+	int sigfd = sigfd_open(), w;
 	int64_t deadline = now_ns(CLOCK_MONOTONIC) + (int64_t)cfg->max_seconds * NS_PER_S;
 
 	meta_init(&m, cfg, "send");
@@ -222,7 +205,7 @@ agent_listen(const struct agent_cfg *cfg)
 	char err[256] = "";
 	struct agent_meta m;
 	struct capture *cap;
-	int sigfd = open_signalfd(), w;
+	int sigfd = sigfd_open(), w;
 
 	meta_init(&m, cfg, "listen");
 	cap = capture_open(cfg->iface, probe_kind_syn.bpf, cfg->pcap_path, err, sizeof(err));

@@ -1,7 +1,8 @@
 #include "capture.h"
 
+#include "errfmt.h"
+
 #include <pcap/pcap.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -17,17 +18,6 @@ struct capture {
 };
 
 static int
-fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-static int
 activate(struct capture *c, const char *iface, const char *filter, char *err, size_t errlen)
 {
 	struct bpf_program prog;
@@ -38,16 +28,16 @@ activate(struct capture *c, const char *iface, const char *filter, char *err, si
 	    pcap_set_immediate_mode(c->pc, 1) != 0 ||
 	    pcap_set_buffer_size(c->pc, CAPTURE_BUFFER) != 0 ||
 	    pcap_set_tstamp_precision(c->pc, PCAP_TSTAMP_PRECISION_MICRO) != 0)
-		return fail(err, errlen, "%s: cannot configure capture", iface);
+		return errfmt(err, errlen, "%s: cannot configure capture", iface);
 	rc = pcap_activate(c->pc);
 	if (rc < 0)
-		return fail(err, errlen, "%s: %s", iface, pcap_geterr(c->pc));
+		return errfmt(err, errlen, "%s: %s", iface, pcap_geterr(c->pc));
 	if (pcap_compile(c->pc, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0)
-		return fail(err, errlen, "filter '%s': %s", filter, pcap_geterr(c->pc));
+		return errfmt(err, errlen, "filter '%s': %s", filter, pcap_geterr(c->pc));
 	rc = pcap_setfilter(c->pc, &prog);
 	pcap_freecode(&prog);
 	if (rc != 0)
-		return fail(err, errlen, "filter '%s': %s", filter, pcap_geterr(c->pc));
+		return errfmt(err, errlen, "filter '%s': %s", filter, pcap_geterr(c->pc));
 	if (pcap_setnonblock(c->pc, 1, err) != 0)
 		return -1;
 	return 0;
@@ -60,12 +50,12 @@ capture_open(const char *iface, const char *filter, const char *path, char *err,
 	struct capture *c = calloc(1, sizeof(*c));
 
 	if (!c) {
-		fail(err, errlen, "out of memory");
+		errfmt(err, errlen, "out of memory");
 		return NULL;
 	}
 	c->pc = pcap_create(iface, ebuf);
 	if (!c->pc) {
-		fail(err, errlen, "%s: %s", iface, ebuf);
+		errfmt(err, errlen, "%s: %s", iface, ebuf);
 		free(c);
 		return NULL;
 	}
@@ -73,13 +63,13 @@ capture_open(const char *iface, const char *filter, const char *path, char *err,
 		goto bad;
 	c->dump = pcap_dump_open(c->pc, path);
 	if (!c->dump) {
-		fail(err, errlen, "%s: %s", path, pcap_geterr(c->pc));
+		errfmt(err, errlen, "%s: %s", path, pcap_geterr(c->pc));
 		goto bad;
 	}
 	/* The header goes to disk now: an unwritable file fails here, before a
 	 * single probe is sent. */
 	if (pcap_dump_flush(c->dump) != 0) {
-		fail(err, errlen, "%s: cannot write", path);
+		errfmt(err, errlen, "%s: cannot write", path);
 		goto bad;
 	}
 	return c;
@@ -115,7 +105,7 @@ capture_drain(struct capture *c, char *err, size_t errlen)
 	for (int rounds = 0; rounds < 64; rounds++) {
 		n = pcap_dispatch(c->pc, -1, on_packet, (u_char *)c);
 		if (n < 0)
-			return fail(err, errlen, "capture: %s", pcap_geterr(c->pc));
+			return errfmt(err, errlen, "capture: %s", pcap_geterr(c->pc));
 		if (n == 0)
 			break;
 		total += n;
@@ -133,17 +123,17 @@ capture_close(struct capture *c, struct capture_stats *st, char *err, size_t err
 	if (capture_drain(c, err, errlen) < 0)
 		rc = -1;
 	if (pcap_stats(c->pc, &ps) != 0 && rc == 0)
-		rc = fail(err, errlen, "capture statistics: %s", pcap_geterr(c->pc));
+		rc = errfmt(err, errlen, "capture statistics: %s", pcap_geterr(c->pc));
 	st->packets = c->packets;
 	st->recv = ps.ps_recv;
 	st->drop = ps.ps_drop;
 	st->ifdrop = ps.ps_ifdrop;
 	f = pcap_dump_file(c->dump);
 	if ((pcap_dump_flush(c->dump) != 0 || ferror(f)) && rc == 0)
-		rc = fail(err, errlen, "pcap file could not be written completely");
+		rc = errfmt(err, errlen, "pcap file could not be written completely");
 	/* pcap_dump_close() hides fclose()'s result, so close through stdio. */
 	if (fclose(f) != 0 && rc == 0)
-		rc = fail(err, errlen, "pcap file could not be written completely");
+		rc = errfmt(err, errlen, "pcap file could not be written completely");
 	pcap_close(c->pc);
 	free(c);
 	return rc;

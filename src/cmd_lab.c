@@ -2,11 +2,9 @@
 #include <errno.h>
 #include <getopt.h>
 #include <openssl/rand.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -14,6 +12,7 @@
 #include "lab.h"
 #include "report.h"
 #include "run.h"
+#include "sigfd.h"
 
 #define LAB_RATE_DEFAULT   2000
 #define LAB_LINGER_DEFAULT 500
@@ -152,22 +151,6 @@ stage_ruleset(const struct lab_opts *o, const struct plan *pl, const char *dir, 
 	return rc;
 }
 
-/* Signals are taken through a descriptor so that an interrupted lab still
- * stops its agents and removes its namespaces. */
-static int
-block_signals(void)
-{
-	sigset_t set;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) != 0)
-		return -1;
-	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
-}
-
 static int
 prepare_run(const struct lab_opts *o, const char *profile, const struct cli_inputs *in,
     struct run_params *rp, char *dir, size_t dirlen, const char *command, const struct rp_log *log)
@@ -193,7 +176,7 @@ prepare_run(const struct lab_opts *o, const char *profile, const struct cli_inpu
 }
 
 static int
-run_lab(const struct lab_opts *o, const struct cli_inputs *in, const struct run_params *rp,
+run_lab(const struct cli_inputs *in, const struct run_params *rp,
     const char *dir, int sigfd, bool *interrupted, const struct rp_log *log)
 {
 	char nft[1100], err[512];
@@ -202,7 +185,6 @@ run_lab(const struct lab_opts *o, const struct cli_inputs *in, const struct run_
 	struct lab *lab;
 	int rc = EXIT_PASS;
 
-	(void)o;
 	snprintf(nft, sizeof(nft), "%s/%s", dir, NFT_FILE);
 	lab = lab_up(&cfg, err, sizeof(err));
 	if (!lab) {
@@ -247,7 +229,8 @@ cmd_lab(int argc, char **argv, const struct rp_log *log)
 	rc = cli_load(log, argv[optind], o.site, true, &in);
 	if (rc != EXIT_PASS)
 		return rc;
-	sigfd = block_signals();
+	/* An interrupted lab still stops its agents and removes its namespaces. */
+	sigfd = sigfd_open();
 	if (sigfd < 0) {
 		log_warn(log, "signalfd");
 		cli_free(&in);
@@ -255,7 +238,7 @@ cmd_lab(int argc, char **argv, const struct rp_log *log)
 	}
 	rc = prepare_run(&o, argv[optind], &in, &rp, dir, sizeof(dir), cmdline.command, log);
 	if (rc == EXIT_PASS)
-		rc = run_lab(&o, &in, &rp, dir, sigfd, &interrupted, log);
+		rc = run_lab(&in, &rp, dir, sigfd, &interrupted, log);
 	cli_free(&in);
 	close(sigfd);
 	if (rc != EXIT_PASS && !interrupted)

@@ -13,12 +13,16 @@
 
 #include "agent.h"
 #include "correlate.h"
+#include "errfmt.h"
 #include "netns.h"
 
 #define HOST_IFACE     "eth0"
 #define CMD_TIMEOUT_S  20
 #define READY_TIMEOUT_MS 10000
 #define STOP_TIMEOUT_MS  10000
+/* The far side keeps listening this long after the last sender is done, so
+ * that the last probe's silence is covered whatever the sender's linger. */
+#define LISTEN_GRACE_US  300000
 /* Hard bound on any one agent; a lab run that needs longer is a bug. */
 #define AGENT_MAX_S    900
 
@@ -266,15 +270,24 @@ spawn_agent(struct lab *lab, size_t e, bool sender, char *err, size_t errlen)
 	corr_capture_names(ep_name(lab, e), sender, pname, sizeof(pname), mname, sizeof(mname));
 	snprintf(ppath, sizeof(ppath), "%s/%s", lab->cfg.run_dir, pname);
 	snprintf(mpath, sizeof(mpath), "%s/%s", lab->cfg.run_dir, mname);
-	if (pipe2(ready, O_CLOEXEC) != 0 || (!sender && pipe2(stop, O_CLOEXEC) != 0)) {
-		snprintf(err, errlen, "pipe: %s", strerror(errno));
-		return -1;
+	if (pipe2(ready, O_CLOEXEC) != 0)
+		return errfmt(err, errlen, "pipe: %s", strerror(errno));
+	if (!sender && pipe2(stop, O_CLOEXEC) != 0) {
+		close(ready[0]);
+		close(ready[1]);
+		return errfmt(err, errlen, "pipe: %s", strerror(errno));
 	}
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
-		snprintf(err, errlen, "fork: %s", strerror(errno));
-		return -1;
+		int e = errno;
+		close(ready[0]);
+		close(ready[1]);
+		if (stop[0] >= 0) {
+			close(stop[0]);
+			close(stop[1]);
+		}
+		return errfmt(err, errlen, "fork: %s", strerror(e));
 	}
 	if (pid == 0) {
 		struct rp_log lg = *lab->cfg.log;
@@ -432,6 +445,8 @@ lab_run(struct lab *lab, bool *interrupted, char *err, size_t errlen)
 		if (spawn_agent(lab, plan_sender(pl, i), true, err, errlen) != 0)
 			return -1;
 	w = wait_exit(lab, nl, nl + ns, send_ms, true);
+	if (w == 0)
+		usleep(LISTEN_GRACE_US);
 	stop_listeners(lab);
 	if (w != 0) {
 		*interrupted = w == 1;

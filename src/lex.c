@@ -79,7 +79,7 @@ static bool
 starts_token(int c)
 {
 	return is_alpha(c) || is_digit(c) || c == '"' || c == '#' || c == '\n' ||
-	    is_blank(c) || (c != -1 && strchr(",:=/-", c) != NULL);
+	    is_blank(c) || (c > 0 && strchr(",:=/-", c) != NULL);
 }
 
 static void
@@ -194,7 +194,9 @@ lex_bad(struct lexer *lx, struct tok *t)
 	size_t start = lx->pos, n;
 	int c = peek(lx, 0);
 
-	/* One report for a run of junk, not one per byte. */
+	/* One report for a run of junk, not one per byte; the first byte is
+	 * always taken so that the lexer moves on. */
+	lx->pos++;
 	while (lx->pos < lx->len && !starts_token(peek(lx, 0)))
 		lx->pos++;
 	t->kind = TK_BAD;

@@ -1,5 +1,7 @@
 #include "netns.h"
 
+#include "errfmt.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -34,15 +36,20 @@ netns_enter(const char *name, char *err, size_t errlen)
 	return rc;
 }
 
+/* What a child does after fork(): it reports failure on errfd and exits. */
+typedef void (*child_fn)(const char *ns, const void *arg, int errfd);
+
 static void
-child_exec(const char *ns, const char *const argv[], int errpipe)
+child_exec(const char *ns, const void *arg, int errfd)
 {
+	const char *const *argv = arg;
 	char err[256];
 	sigset_t none;
 
+	/* Tools run with default signal handling, whatever the parent blocks. */
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	dup2(errpipe, STDERR_FILENO);
+	dup2(errfd, STDERR_FILENO);
 	if (ns && netns_enter(ns, err, sizeof(err)) != 0) {
 		dprintf(STDERR_FILENO, "%s\n", err);
 		_exit(126);
@@ -50,6 +57,32 @@ child_exec(const char *ns, const char *const argv[], int errpipe)
 	execvp(argv[0], (char *const *)(void *)argv);
 	dprintf(STDERR_FILENO, "%s: %s\n", argv[0], strerror(errno));
 	_exit(127);
+}
+
+struct sysctl_arg {
+	const char *path, *value;
+};
+
+static void
+child_sysctl(const char *ns, const void *arg, int errfd)
+{
+	const struct sysctl_arg *a = arg;
+	char err[256], full[256];
+	size_t n = strlen(a->value);
+	int fd;
+
+	/* /proc/sys/net follows the network namespace of the opener. */
+	snprintf(full, sizeof(full), "/proc/sys/%s", a->path);
+	if (netns_enter(ns, err, sizeof(err)) != 0) {
+		dprintf(errfd, "%s", err);
+		_exit(1);
+	}
+	fd = open(full, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, a->value, n) != (ssize_t)n) {
+		dprintf(errfd, "%s: %s", full, strerror(errno));
+		_exit(1);
+	}
+	_exit(0);
 }
 
 /* Reads the child's stderr until it closes or the deadline passes. */
@@ -93,88 +126,62 @@ wait_bounded(pid_t pid, time_t deadline, int *status)
 	}
 }
 
-int
-netns_run(const char *ns, const char *const argv[], unsigned timeout_s, char *err, size_t errlen)
+/* Forks fn into a child, collects what it says on its error pipe (first
+ * line in out) and waits for it, all within timeout_s.  Returns 0 if it
+ * exited with status 0, 1 if it failed, -1 if it could not be run. */
+static int
+run_child(const char *ns, child_fn fn, const void *arg, unsigned timeout_s, char *out,
+    size_t outlen, char *err, size_t errlen)
 {
-	char out[512], *nl;
-	int p[2], status = 0;
 	time_t deadline = time(NULL) + timeout_s;
+	int p[2], status = 0;
+	char *nl;
 	pid_t pid;
 
-	if (pipe2(p, O_CLOEXEC) != 0) {
-		snprintf(err, errlen, "pipe: %s", strerror(errno));
-		return -1;
-	}
+	if (pipe2(p, O_CLOEXEC) != 0)
+		return errfmt(err, errlen, "pipe: %s", strerror(errno));
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
-		snprintf(err, errlen, "fork: %s", strerror(errno));
 		close(p[0]);
 		close(p[1]);
-		return -1;
+		return errfmt(err, errlen, "fork: %s", strerror(errno));
 	}
-	if (pid == 0)
-		child_exec(ns, argv, p[1]);
+	if (pid == 0) {
+		close(p[0]);
+		fn(ns, arg, p[1]);
+		_exit(127);
+	}
 	close(p[1]);
-	collect_stderr(p[0], out, sizeof(out), deadline);
+	collect_stderr(p[0], out, outlen, deadline);
 	close(p[0]);
-	if (wait_bounded(pid, deadline, &status) != 0) {
-		snprintf(err, errlen, "%s: did not finish within %u s", argv[0], timeout_s);
-		return -1;
-	}
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		return 0;
 	if ((nl = strchr(out, '\n')))
 		*nl = '\0';
-	snprintf(err, errlen, "%s %s failed%s%s", argv[0], argv[1] ? argv[1] : "",
-	    out[0] ? ": " : "", out);
-	return -1;
+	if (wait_bounded(pid, deadline, &status) != 0)
+		return errfmt(err, errlen, "did not finish within %u s", timeout_s);
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
+}
+
+int
+netns_run(const char *ns, const char *const argv[], unsigned timeout_s, char *err, size_t errlen)
+{
+	char out[512];
+	int rc = run_child(ns, child_exec, argv, timeout_s, out, sizeof(out), err, errlen);
+
+	if (rc == 1)
+		errfmt(err, errlen, "%s %s failed%s%s", argv[0], argv[1] ? argv[1] : "",
+		    out[0] ? ": " : "", out);
+	return rc == 0 ? 0 : -1;
 }
 
 int
 netns_sysctl(const char *ns, const char *path, const char *value, char *err, size_t errlen)
 {
-	char full[256];
-	int p[2];
-	pid_t pid;
-	int status = 0;
+	struct sysctl_arg a = { .path = path, .value = value };
+	char out[256];
+	int rc = run_child(ns, child_sysctl, &a, 5, out, sizeof(out), err, errlen);
 
-	snprintf(full, sizeof(full), "/proc/sys/%s", path);
-	if (pipe2(p, O_CLOEXEC) != 0) {
-		snprintf(err, errlen, "pipe: %s", strerror(errno));
-		return -1;
-	}
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		/* /proc/sys/net follows the network namespace of the opener. */
-		char e[256];
-		int fd;
-		size_t n = strlen(value);
-		close(p[0]);
-		if (netns_enter(ns, e, sizeof(e)) != 0 ||
-		    (fd = open(full, O_WRONLY | O_CLOEXEC)) < 0 ||
-		    write(fd, value, n) != (ssize_t)n) {
-			dprintf(p[1], "%s", strerror(errno));
-			_exit(1);
-		}
-		_exit(0);
-	}
-	close(p[1]);
-	if (pid < 0) {
-		close(p[0]);
-		snprintf(err, errlen, "fork: %s", strerror(errno));
-		return -1;
-	}
-	{
-		char out[128] = "";
-		collect_stderr(p[0], out, sizeof(out), time(NULL) + 5);
-		close(p[0]);
-		if (wait_bounded(pid, time(NULL) + 5, &status) != 0 || !WIFEXITED(status) ||
-		    WEXITSTATUS(status) != 0) {
-			snprintf(err, errlen, "sysctl %s=%s in %s: %s", path, value, ns, out);
-			return -1;
-		}
-	}
-	return 0;
+	if (rc == 1)
+		errfmt(err, errlen, "sysctl %s=%s in %s: %s", path, value, ns, out);
+	return rc == 0 ? 0 : -1;
 }

@@ -1,10 +1,10 @@
 #include "plan.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "errfmt.h"
 #include "flowset.h"
 
 struct plan {
@@ -23,17 +23,6 @@ struct universe {
 	uint32_t *v;
 	size_t    n, cap;
 };
-
-static int
-set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 static int
 add_probe(struct plan *pl, uint32_t rule, size_t src, size_t dst, uint8_t proto,
@@ -92,7 +81,7 @@ expand_rules(struct plan *pl, char *err, size_t errlen)
 		for (s = 0; s < ru->nsrc; s++)
 			for (d = 0; d < ru->ndst; d++) {
 				if (!pl->bound[ru->src[s]] || !pl->bound[ru->dst[d]])
-					return set_err(err, errlen, "rule at %s:%d: '%s' has no host in the site",
+					return errfmt(err, errlen, "rule at %s:%d: '%s' has no host in the site",
 					    profile_name(pl->prof), ru->line,
 					    profile_endpoint(pl->prof, pl->bound[ru->src[s]] ? ru->dst[d] : ru->src[s])->name);
 				for (k = 0; k < ru->nspans; k++) {
@@ -101,7 +90,7 @@ expand_rules(struct plan *pl, char *err, size_t errlen)
 					for (port = sp->lo; port <= sp->hi; port++)
 						if (add_probe(pl, (uint32_t)r, ru->src[s], ru->dst[d], sp->proto,
 						    (uint16_t)port, ru->expect_open) < 0)
-							return set_err(err, errlen, "out of memory");
+							return errfmt(err, errlen, "out of memory");
 				}
 			}
 	}
@@ -238,17 +227,17 @@ plan_build(const struct profile *prof, const struct site *site, char *err, size_
 	struct plan *pl = calloc(1, sizeof(*pl));
 
 	if (!pl || !(pl->seen = flowset_new()) || (pl->prof = prof, bind_endpoints(pl, site)) != 0) {
-		set_err(err, errlen, "out of memory");
+		errfmt(err, errlen, "out of memory");
 		goto fail;
 	}
 	if (expand_rules(pl, err, errlen) != 0)
 		goto fail;
 	if (profile_default_closed_line(prof) > 0 && expand_default(pl) != 0) {
-		set_err(err, errlen, "out of memory");
+		errfmt(err, errlen, "out of memory");
 		goto fail;
 	}
 	if (collect_agents(pl) != 0) {
-		set_err(err, errlen, "out of memory");
+		errfmt(err, errlen, "out of memory");
 		goto fail;
 	}
 	flowset_free(pl->seen);

@@ -1,0 +1,34 @@
+/* Fuzz target for the packet dissector and the SYN probe decoder: captured
+ * traffic is untrusted.  The first byte picks the link type. */
+#include <pcap/dlt.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pkt.h"
+#include "probekind.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const int dlts[] = { DLT_EN10MB, DLT_RAW, DLT_LINUX_SLL, DLT_NULL };
+	static const uint8_t key[PROBEID_KEYLEN] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	struct rp_addr self;
+	struct probe_match m;
+	struct probeid *pid;
+	struct pkt p;
+
+	if (size < 1)
+		return 0;
+	if (pkt_dissect(dlts[data[0] % 4], data + 1, size - 1, &p) != 0)
+		return 0;
+	pid = probeid_new(key);
+	if (!pid)
+		return 0;
+	addr_parse("198.18.1.10", &self);
+	probe_kind_syn.decode(&p, pid, 1000, &self, true, &m);
+	probe_kind_syn.decode(&p, pid, 1000, &self, false, &m);
+	probeid_free(pid);
+	return 0;
+}
