@@ -280,14 +280,14 @@ spawn_agent(struct lab *lab, size_t e, bool sender, char *err, size_t errlen)
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
-		int e = errno;
+		int saved = errno;
 		close(ready[0]);
 		close(ready[1]);
 		if (stop[0] >= 0) {
 			close(stop[0]);
 			close(stop[1]);
 		}
-		return errfmt(err, errlen, "fork: %s", strerror(e));
+		return errfmt(err, errlen, "fork: %s", strerror(saved));
 	}
 	if (pid == 0) {
 		struct rp_log lg = *lab->cfg.log;

@@ -239,6 +239,23 @@ test_lex_bad_bytes(void)
 }
 
 static void
+test_lex_nul_bytes(void)
+{
+	static const char t[] = "profile \"x\"\nzone a\0\0\0b\nzone \0\n";
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&buf, &size);
+	int nerr = 0;
+	struct profile *pf = profile_parse("nul", t, sizeof(t) - 1, f, &nerr);
+
+	fclose(f);
+	CU_ASSERT_PTR_NULL(pf);
+	CU_ASSERT_EQUAL(nerr, 2);   /* one per run of NULs */
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "nul:2:7: error: unexpected byte 0x00"));
+	free(buf);
+}
+
+static void
 test_lex_positions(void)
 {
 	const char *t = "ab\n\tcd  ef,\n  gh";
@@ -807,6 +824,7 @@ register_profile_tests(void)
 		{ "lex: blank lines and CRLF", test_lex_blank_lines_and_crlf },
 		{ "lex: address runs", test_lex_addresses },
 		{ "lex: junk bytes", test_lex_bad_bytes },
+		{ "lex: NUL bytes", test_lex_nul_bytes },
 		{ "lex: positions", test_lex_positions },
 		{ "diag: caret, tabs, width", test_diag_caret_tabs_and_width },
 		{ "diag: sorted by position", test_diag_sorted_by_position },
