@@ -759,17 +759,36 @@ expand_list(const struct profile *pf, const struct svclist *l,
 	*nout = merge_spans(v, n);
 }
 
-static char *
-svclist_text(const struct svclist *l)
+/* Text is built in memory streams; like every allocation here, running out
+ * of memory is fatal. */
+static FILE *
+mem_open(char **buf, size_t *size)
 {
-	char *buf = NULL;
-	size_t size = 0, i, j;
-	FILE *f = open_memstream(&buf, &size);
+	FILE *f = open_memstream(buf, size);
 
 	if (!f) {
 		fputs("ruleproof: out of memory\n", stderr);
 		abort();
 	}
+	return f;
+}
+
+static void
+mem_close(FILE *f)
+{
+	if (fclose(f) != 0) {
+		fputs("ruleproof: out of memory\n", stderr);
+		abort();
+	}
+}
+
+static char *
+svclist_text(const struct svclist *l)
+{
+	char *buf = NULL;
+	size_t size = 0, i, j;
+	FILE *f = mem_open(&buf, &size);
+
 	for (i = 0; i < l->n; i++) {
 		const struct ref *r = &l->v[i];
 
@@ -786,10 +805,7 @@ svclist_text(const struct svclist *l)
 			put_ports(f, r->ports[j].lo, r->ports[j].hi);
 		}
 	}
-	if (fclose(f) != 0) {
-		fputs("ruleproof: out of memory\n", stderr);
-		abort();
-	}
+	mem_close(f);
 	return buf;
 }
 
@@ -804,21 +820,14 @@ report_cycle(struct parser *p, const struct frame *st, size_t depth, size_t t,
 	const struct profile *pf = p->pf;
 	char *path = NULL;
 	size_t size = 0, k = depth;
-	FILE *f = open_memstream(&path, &size);
+	FILE *f = mem_open(&path, &size);
 
-	if (!f) {
-		fputs("ruleproof: out of memory\n", stderr);
-		abort();
-	}
 	while (k > 0 && st[k - 1].svc != t)
 		k--;
 	for (k = k ? k - 1 : 0; k < depth; k++)
 		fprintf(f, "%s -> ", pf->svcs[st[k].svc].name);
 	fputs(pf->svcs[t].name, f);
-	if (fclose(f) != 0) {
-		fputs("ruleproof: out of memory\n", stderr);
-		abort();
-	}
+	mem_close(f);
 	diag_error(p->d, &r->at, "service definition cycle: %s", path);
 	free(path);
 }

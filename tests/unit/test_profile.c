@@ -706,6 +706,20 @@ test_model_use_before_definition(void)
 }
 
 static void
+test_model_keywords_as_names(void)
+{
+	int nerr = -1;
+	struct profile *pf = parse("profile \"k\"\nzone open\nrole zone\nservice default = tcp/1\n"
+	    "open open -> zone : default\n", NULL, &nerr);
+
+	/* keywords are only keywords at the start of a statement */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pf);
+	CU_ASSERT_EQUAL(nerr, 0);
+	CU_ASSERT(profile_allows(pf, 0, 1, RP_PROTO_TCP, 1));
+	profile_free(pf);
+}
+
+static void
 test_load_missing_file(void)
 {
 	char *buf = NULL;
@@ -849,6 +863,7 @@ register_profile_tests(void)
 		{ "model: spans merge", test_model_spans_merge },
 		{ "model: sections", test_model_sections },
 		{ "model: use before definition", test_model_use_before_definition },
+		{ "model: keywords as names", test_model_keywords_as_names },
 		{ "load: missing file", test_load_missing_file },
 		{ "print: canonical", test_print_canonical },
 		{ "print: minimal", test_print_minimal },
