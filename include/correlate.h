@@ -74,7 +74,9 @@ const struct probe_result *corr_result(const struct corr *, uint32_t id);
 /* Rule index, or PLAN_RULE_DEFAULT for the negative probes. */
 struct rule_summary corr_rule(const struct corr *, uint32_t rule);
 struct rule_summary corr_total(const struct corr *);
-/* Foreign packets seen (not this run's, or evidence for the wrong host). */
+/* Packets shaped like probe evidence that are not this run's (another run or
+ * tool: wrong key, id outside the plan, tag mismatch), plus evidence of this
+ * run seen at a host its probe does not involve. */
 uint64_t corr_foreign(const struct corr *);
 const struct agent_meta *corr_capture(const struct corr *, size_t endpoint, bool at_sender);
 

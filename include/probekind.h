@@ -28,6 +28,12 @@ struct probe_match {
 	enum probe_event ev;
 };
 
+enum decode_result {
+	DECODE_SKIP = 0,   /* not this kind's evidence at this capture point */
+	DECODE_MATCH,      /* evidence for the probe in the match */
+	DECODE_FOREIGN,    /* shaped like this kind's evidence, but not this run's */
+};
+
 #define PROBE_MAX_TAGS 4
 
 struct probe_kind {
@@ -41,10 +47,10 @@ struct probe_kind {
 	             const struct rp_addr *src, const struct rp_addr *dst,
 	             uint16_t dport, const struct probe_carriers *);
 	/* Classifies a captured packet as evidence for one probe.  at_sender
-	 * tells on which side it was captured; self is that agent's address.
-	 * Returns false for packets that are not this kind's, or not this run's. */
-	bool (*decode)(const struct pkt *, struct probeid *, uint32_t nprobes,
-	               const struct rp_addr *self, bool at_sender, struct probe_match *);
+	 * tells on which side it was captured; self is that agent's address. */
+	enum decode_result (*decode)(const struct pkt *, struct probeid *, uint32_t nprobes,
+	                             const struct rp_addr *self, bool at_sender,
+	                             struct probe_match *);
 };
 
 /* The kind that probes a given planned probe, or NULL. */

@@ -156,12 +156,17 @@ corr_read_pcap(struct corr *c, struct probeid *pid, const char *path, size_t ep,
 		if (pkt_dissect(dlt, data, h->caplen, &p) != 0)
 			continue;
 		for (k = 0; kinds[k]; k++) {
+			enum decode_result dr;
 			memset(&m, 0, sizeof(m));
-			if (kinds[k]->decode(&p, pid, plan_nprobes(c->pl), self, at_sender, &m)) {
+			dr = kinds[k]->decode(&p, pid, plan_nprobes(c->pl), self, at_sender, &m);
+			if (dr == DECODE_SKIP)
+				continue;
+			if (dr == DECODE_MATCH)
 				corr_event(c, &m, &p, (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec,
 				    ep, at_sender);
-				break;
-			}
+			else
+				c->foreign++;
+			break;
 		}
 	}
 	if (rc == -1)

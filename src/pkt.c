@@ -70,8 +70,9 @@ parse_ipv4(struct rd *r, struct pkt_ip *ip, struct rd *l4, bool quoted)
 	rd_skip(r, ihl - 20);              /* options */
 	if (!rd_ok(r) || (frag & 0x1fff) != 0)
 		return -1;
-	/* A quote is cut short by design; the outer packet must be whole up to
-	 * its announced length, and trailing link padding is ignored. */
+	/* A quote is cut short by design, and a capture may be cut by its snap
+	 * length: parse what is there.  Beyond the announced length lies link
+	 * padding, which is not transport header. */
 	if (quoted || rd_left(r) < totlen - ihl)
 		*l4 = rd_rest(r);
 	else

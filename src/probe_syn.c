@@ -23,7 +23,13 @@ syn_build(libnet_t *l, libnet_ptag_t tags[PROBE_MAX_TAGS], const struct rp_addr 
 	return tags[1] == -1 ? -1 : 0;
 }
 
-static bool
+static enum decode_result
+match_or_foreign(bool matched)
+{
+	return matched ? DECODE_MATCH : DECODE_FOREIGN;
+}
+
+static enum decode_result
 syn_decode(const struct pkt *p, struct probeid *pid, uint32_t nprobes,
     const struct rp_addr *self, bool at_sender, struct probe_match *m)
 {
@@ -36,27 +42,30 @@ syn_decode(const struct pkt *p, struct probeid *pid, uint32_t nprobes,
 			/* The sender's own SYNs, and at the far side only
 			 * those of others: a host may be both. */
 			if (at_sender != from_self)
-				return false;
+				return DECODE_SKIP;
 			m->ev = at_sender ? EV_SENT : EV_ARRIVED;
-			return probeid_match(pid, t->seq, t->sport, nprobes, &m->id);
+			return match_or_foreign(probeid_match(pid, t->seq, t->sport, nprobes, &m->id));
 		}
 		if (!(t->flags & TCPF_ACK) || !(t->flags & (TCPF_SYN | TCPF_RST)))
-			return false;
+			return DECODE_SKIP;
 		/* A reply acknowledges seq + 1 and is addressed to our port. */
 		if (at_sender == from_self)
-			return false;
-		if (at_sender)
+			return DECODE_SKIP;
+		if (at_sender) {
 			m->ev = (t->flags & TCPF_RST) ? EV_RESET : EV_ANSWER;
-		else
-			m->ev = EV_HOST_REPLY;
-		return probeid_match(pid, t->ack - 1, t->dport, nprobes, &m->id);
+			return match_or_foreign(probeid_match(pid, t->ack - 1, t->dport, nprobes, &m->id));
+		}
+		/* The host's answer to a foreign SYN was counted with the SYN. */
+		m->ev = EV_HOST_REPLY;
+		return probeid_match(pid, t->ack - 1, t->dport, nprobes, &m->id) ?
+		    DECODE_MATCH : DECODE_SKIP;
 	}
 	if (at_sender && pkt_is_icmp_unreach(p) && p->q_kind == PKT_TCP && p->q_l4.has_seq &&
 	    addr_eq(&p->q_ip.src, self)) {
 		m->ev = EV_UNREACH;
-		return probeid_match(pid, p->q_l4.seq, p->q_l4.sport, nprobes, &m->id);
+		return match_or_foreign(probeid_match(pid, p->q_l4.seq, p->q_l4.sport, nprobes, &m->id));
 	}
-	return false;
+	return DECODE_SKIP;
 }
 
 const struct probe_kind probe_kind_syn = {

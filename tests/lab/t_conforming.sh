@@ -15,6 +15,7 @@ check "every probe passes" [ "$(jq '.summary.pass' "$DIR/report.json")" = 520 ]
 check "schema is ruleproof-report/1" [ "$(jq -r '.schema' "$DIR/report.json")" = ruleproof-report/1 ]
 check "every result names its rule as file:line" \
 	[ "$(jq '[.results[] | select(.rule | test(":[0-9]+$") | not)] | length' "$DIR/report.json")" = 0 ]
+check "no foreign packets in a lab of our own" [ "$(jq '.summary.foreign_packets' "$DIR/report.json")" = 0 ]
 check "no planted.txt without --drift" [ ! -e "$DIR/planted.txt" ]
 for f in plan.json profile.profile site.site firewall.nft report.txt; do
 	check "$f kept" [ -s "$DIR/$f" ]
