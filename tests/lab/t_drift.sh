@@ -6,7 +6,6 @@
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 seeds=${RP_DRIFT_SEEDS:-1 2 3 4 5}
-[ -n "${RP_QUICK:-}" ] && seeds=3
 
 evidence_for() {
 	case $1 in
