@@ -26,6 +26,7 @@ struct probe {
 	uint32_t id;
 	uint32_t rule;         /* profile rule index, or PLAN_RULE_DEFAULT */
 	uint16_t src, dst;     /* profile endpoint indexes */
+	uint16_t dst_addr;     /* which of the destination's addresses */
 	uint16_t port;
 	uint8_t  proto;        /* enum rp_proto */
 	bool     expect_open;
@@ -41,8 +42,15 @@ void         plan_free(struct plan *);
 
 uint32_t            plan_nprobes(const struct plan *);
 const struct probe *plan_probe(const struct plan *, uint32_t id);
-/* The host address of an endpoint (only meaningful for endpoints in use). */
+/* An endpoint's addresses (only meaningful for endpoints in use).  A sender
+ * sends from its first address. */
+size_t                plan_naddrs(const struct plan *, size_t endpoint);
+const struct rp_addr *plan_addr_at(const struct plan *, size_t endpoint, size_t i);
+/* The endpoint's first address. */
 const struct rp_addr *plan_addr(const struct plan *, size_t endpoint);
+/* Where a probe goes from and to. */
+const struct rp_addr *plan_probe_src(const struct plan *, const struct probe *);
+const struct rp_addr *plan_probe_dst(const struct plan *, const struct probe *);
 /* File line of the rule a probe tests (the `default closed` line for
  * negative probes). */
 int                 plan_probe_line(const struct plan *, const struct probe *);

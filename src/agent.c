@@ -116,7 +116,7 @@ send_one(libnet_t *l, libnet_ptag_t tags[PROBE_MAX_TAGS], struct probeid *pid,
 	if (!k)
 		return -1;
 	probeid_encode(pid, p->id, &c);
-	if (k->build(l, tags, plan_addr(cfg->plan, p->src), plan_addr(cfg->plan, p->dst),
+	if (k->build(l, tags, plan_probe_src(cfg->plan, p), plan_probe_dst(cfg->plan, p),
 	    p->port, &c) != 0)
 		return -1;
 	return libnet_write(l) < 0 ? -1 : 0;

@@ -183,7 +183,7 @@ cmd_plan(int argc, char **argv, const struct rp_log *log)
 		snprintf(port, sizeof(port), "%s/%u", p->proto == RP_PROTO_UDP ? "udp" : "tcp", p->port);
 		printf("%6u  %-32s %-12s %-12s %-15s %-15s %-10s %s\n", p->id, rule,
 		    profile_endpoint(in.prof, p->src)->name, profile_endpoint(in.prof, p->dst)->name,
-		    addr_fmt(plan_addr(in.pl, p->src), sa), addr_fmt(plan_addr(in.pl, p->dst), da), port,
+		    addr_fmt(plan_probe_src(in.pl, p), sa), addr_fmt(plan_probe_dst(in.pl, p), da), port,
 		    p->expect_open ? "open" : "closed");
 	}
 	cli_free(&in);

@@ -46,6 +46,7 @@ add_probe(struct plan *pl, uint32_t rule, size_t src, size_t dst, uint8_t proto,
 	p->rule = rule;
 	p->src = (uint16_t)src;
 	p->dst = (uint16_t)dst;
+	p->dst_addr = 0;
 	p->proto = proto;
 	p->port = port;
 	p->expect_open = open;
@@ -264,7 +265,21 @@ plan_free(struct plan *pl)
 
 uint32_t plan_nprobes(const struct plan *pl) { return pl->n; }
 const struct probe *plan_probe(const struct plan *pl, uint32_t id) { return id < pl->n ? &pl->probes[id] : NULL; }
+size_t plan_naddrs(const struct plan *pl, size_t ep) { return pl->bound[ep] ? 1 : 0; }
+const struct rp_addr *plan_addr_at(const struct plan *pl, size_t ep, size_t i) { (void)i; return &pl->addr[ep]; }
 const struct rp_addr *plan_addr(const struct plan *pl, size_t ep) { return &pl->addr[ep]; }
+
+const struct rp_addr *
+plan_probe_src(const struct plan *pl, const struct probe *p)
+{
+	return plan_addr_at(pl, p->src, 0);
+}
+
+const struct rp_addr *
+plan_probe_dst(const struct plan *pl, const struct probe *p)
+{
+	return plan_addr_at(pl, p->dst, p->dst_addr);
+}
 const struct profile *plan_profile(const struct plan *pl) { return pl->prof; }
 size_t plan_nsenders(const struct plan *pl) { return pl->nsenders; }
 size_t plan_sender(const struct plan *pl, size_t i) { return pl->senders[i]; }

@@ -177,7 +177,7 @@ json_result(const struct report_ctx *x, uint32_t id)
 	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:s}",
 	    "probe", (json_int_t)id, "rule", rule,
 	    "from", profile_endpoint(prof, p->src)->name, "to", profile_endpoint(prof, p->dst)->name,
-	    "src", addr_fmt(plan_addr(x->pl, p->src), sa), "dst", addr_fmt(plan_addr(x->pl, p->dst), da),
+	    "src", addr_fmt(plan_probe_src(x->pl, p), sa), "dst", addr_fmt(plan_probe_dst(x->pl, p), da),
 	    "proto", proto_name(p->proto), "port", (int)p->port,
 	    "expect", p->expect_open ? "open" : "closed", "observed", observed_name(r->obs),
 	    "evidence", evidence_name(r->ev), "verdict", verdict_name(r->verdict), "detail", detail);
