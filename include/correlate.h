@@ -43,6 +43,10 @@ struct probe_result {
 	uint8_t                  reply_ttl;   /* of the RST / SYN-ACK / ICMP */
 	uint8_t                  icmp_type, icmp_code;
 	struct rp_addr           reply_from;
+	/* Where the evidence lies: 1-based frame numbers (0: none) of the first
+	 * probe seen leaving and of the reply, in the sender's tx pcap, and of
+	 * the first arrival in the receiver's rx pcap. */
+	uint32_t                 sent_frame, reply_frame, arrived_frame;
 };
 
 struct rule_summary {

@@ -26,6 +26,7 @@ enum probe_event {
 struct probe_match {
 	uint32_t         id;
 	enum probe_event ev;
+	uint32_t         frame;   /* 1-based frame number in its pcap, 0 if unknown */
 };
 
 enum decode_result {

@@ -11,6 +11,7 @@
 
 struct obs {
 	int64_t        sent_us;
+	uint32_t       sent_frame, reply_frame, arrived_frame;
 	uint16_t       nsent, narrived, nhost_reply;
 	uint8_t        reply;          /* enum probe_event, EV_NONE if none */
 	uint8_t        ttl, itype, icode;
@@ -91,6 +92,7 @@ note_reply(struct obs *o, const struct probe_match *m, const struct pkt *p)
 	if (o->reply != EV_NONE && !(m->ev == EV_ANSWER && o->reply != EV_ANSWER))
 		return;
 	o->reply = (uint8_t)m->ev;
+	o->reply_frame = m->frame;
 	o->ttl = p->ip.ttl;
 	o->from = p->ip.src;
 	o->itype = p->icmp_type;
@@ -112,11 +114,14 @@ corr_event(struct corr *c, const struct probe_match *m, const struct pkt *p, int
 	o = &c->obs[m->id];
 	switch (m->ev) {
 	case EV_SENT:
-		if (o->nsent++ == 0 || ts_us < o->sent_us)
+		if (o->nsent++ == 0 || ts_us < o->sent_us) {
 			o->sent_us = ts_us;
+			o->sent_frame = m->frame;
+		}
 		break;
 	case EV_ARRIVED:
-		o->narrived++;
+		if (o->narrived++ == 0)
+			o->arrived_frame = m->frame;
 		break;
 	case EV_HOST_REPLY:
 		o->nhost_reply++;
@@ -141,6 +146,7 @@ corr_read_pcap(struct corr *c, struct probeid *pid, const char *path, size_t ep,
 	pcap_t *pc = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO, ebuf);
 	struct pcap_pkthdr *h;
 	const u_char *data;
+	uint32_t frame = 0;
 	int dlt, rc;
 
 	if (!pc) {
@@ -153,6 +159,7 @@ corr_read_pcap(struct corr *c, struct probeid *pid, const char *path, size_t ep,
 		struct probe_match m;
 		size_t k;
 
+		frame++;
 		if (pkt_dissect(dlt, data, h->caplen, &p) != 0)
 			continue;
 		for (k = 0; kinds[k]; k++) {
@@ -161,6 +168,7 @@ corr_read_pcap(struct corr *c, struct probeid *pid, const char *path, size_t ep,
 			dr = kinds[k]->decode(&p, pid, plan_nprobes(c->pl), self, at_sender, &m);
 			if (dr == DECODE_SKIP)
 				continue;
+			m.frame = frame;
 			if (dr == DECODE_MATCH)
 				corr_event(c, &m, &p, (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec,
 				    ep, at_sender);
@@ -296,6 +304,9 @@ classify(struct corr *c, uint32_t id)
 	r->icmp_type = o->itype;
 	r->icmp_code = o->icode;
 	r->reply_from = o->from;
+	r->sent_frame = o->sent_frame;
+	r->reply_frame = o->reply_frame;
+	r->arrived_frame = o->arrived_frame;
 	if (o->nsent == 0) {
 		r->ev = EVD_INCONCLUSIVE;
 		r->obs = OBS_UNKNOWN;
