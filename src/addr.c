@@ -5,6 +5,19 @@
 #include <string.h>
 #include <sys/socket.h>
 
+static bool
+parse_v6(const char *s, struct rp_addr *out)
+{
+	struct rp_addr a;
+
+	memset(&a, 0, sizeof(a));
+	if (!strchr(s, ':') || inet_pton(AF_INET6, s, a.b) != 1)
+		return false;
+	a.family = AF_INET6;
+	*out = a;
+	return true;
+}
+
 bool
 addr_parse(const char *s, struct rp_addr *out)
 {
@@ -12,6 +25,8 @@ addr_parse(const char *s, struct rp_addr *out)
 	int i;
 	const char *p = s;
 
+	if (strchr(s, ':'))
+		return parse_v6(s, out);
 	for (i = 0; i < 4; i++) {
 		unsigned v = 0, nd = 0;
 
@@ -72,7 +87,17 @@ addr_from_v4(uint32_t v)
 }
 
 bool
+addr_is_v6(const struct rp_addr *a)
+{
+	return a->family == AF_INET6;
+}
+
+bool
 addr_in_lab_range(const struct rp_addr *a)
 {
+	static const uint8_t doc6[4] = { 0x20, 0x01, 0x0d, 0xb8 };
+
+	if (a->family == AF_INET6)
+		return memcmp(a->b, doc6, sizeof(doc6)) == 0;
 	return a->family == AF_INET && (addr_v4(a) & 0xfffe0000u) == 0xc6120000u;
 }

@@ -138,6 +138,46 @@ test_lab_range(void)
 	CU_ASSERT_FALSE(addr_in_lab_range(&a));
 }
 
+static void
+test_v6(void)
+{
+	static const struct {
+		const char *s;
+		bool        ok, lab;
+	} cases[] = {
+		{ "2001:db8::1", true, true },
+		{ "2001:0db8:0:0:0:0:0:1", true, true },
+		{ "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff", true, true },
+		{ "2001:db9::1", true, false },
+		{ "2001:db7:ffff::1", true, false },
+		{ "::1", true, false },
+		{ "fe80::1", true, false },
+		{ "::ffff:198.18.0.1", true, false },   /* mapped, but not IPv4 on the wire */
+		{ "2001:db8::1::2", false, false },
+		{ "2001:db8::1%eth0", false, false },
+		{ "2001:db8:::1", false, false },
+		{ ":", false, false },
+	};
+	char buf[ADDR_STRLEN];
+	struct rp_addr a;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		bool ok = addr_parse(cases[i].s, &a);
+		if (ok != cases[i].ok)
+			fprintf(stderr, "\n%s: parse %d, expected %d\n", cases[i].s, ok, cases[i].ok);
+		CU_ASSERT_EQUAL(ok, cases[i].ok);
+		if (!ok || !cases[i].ok)
+			continue;
+		CU_ASSERT_TRUE(addr_is_v6(&a));
+		CU_ASSERT_EQUAL(addr_in_lab_range(&a), cases[i].lab);
+	}
+	CU_ASSERT_TRUE_FATAL(addr_parse("2001:0db8:0000::0042", &a));
+	CU_ASSERT_STRING_EQUAL(addr_fmt(&a, buf), "2001:db8::42");
+	CU_ASSERT_TRUE_FATAL(addr_parse("198.18.0.1", &a));
+	CU_ASSERT_FALSE(addr_is_v6(&a));
+}
+
 int
 register_addr_tests(void)
 {
@@ -148,7 +188,8 @@ register_addr_tests(void)
 	    !CU_add_test(s, "parse invalid", test_parse_invalid) ||
 	    !CU_add_test(s, "format", test_format) ||
 	    !CU_add_test(s, "equality", test_eq) ||
-	    !CU_add_test(s, "lab range boundaries", test_lab_range))
+	    !CU_add_test(s, "lab range boundaries", test_lab_range) ||
+	    !CU_add_test(s, "IPv6", test_v6))
 		return -1;
 	return 0;
 }
