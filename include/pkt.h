@@ -28,6 +28,12 @@ struct pkt_l4 {
 	uint32_t seq, ack;     /* TCP only */
 	uint8_t  flags;        /* TCP only */
 	bool     has_seq;      /* false for UDP, or a quote cut before the seq */
+	bool     has_ts;       /* TCP timestamp option present */
+	uint32_t tsval, tsecr;
+	/* The transport payload as captured (a pointer into the frame given to
+	 * pkt_dissect, valid as long as it is): a UDP probe's id rides there. */
+	const uint8_t *payload;
+	size_t         payload_len;
 };
 
 struct pkt {

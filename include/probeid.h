@@ -2,10 +2,14 @@
  * join what was sent with what arrived or came back without trusting
  * addresses, and can reject packets of other runs and other tools.
  *
- * The id is a dense index into the plan.  The TCP sequence number carries a
- * keyed 32-bit permutation of it (a Feistel network over AES), and the source
- * port and IP id carry keyed tags of it, so that one field recovers the id
- * and the others vouch for it. */
+ * The id is a dense index into the plan.  It travels in four carriers: the
+ * TCP sequence number and the TCP timestamp value each hold a keyed 32-bit
+ * permutation of it (Feistel networks over AES, with different tweaks), and
+ * the source port and the IPv4 id hold keyed tags of it.  Any carrier that
+ * holds a permutation recovers the id; the others vouch for it.  An id is
+ * accepted when two carriers agree, so that it survives any one of them
+ * being rewritten on the way: the source port by PAT, the sequence number by
+ * ISN randomisation, the IP id by a normalising middlebox. */
 #ifndef RP_PROBEID_H
 #define RP_PROBEID_H
 
@@ -18,6 +22,18 @@ struct probe_carriers {
 	uint32_t seq;    /* TCP sequence number of the SYN */
 	uint16_t sport;  /* source port, 1024-65535 */
 	uint16_t ipid;   /* IPv4 identification */
+	uint32_t tsval;  /* TCP timestamp value (never 0) */
+};
+
+/* Which carriers a captured packet offers, and which ones vouched. */
+enum {
+	CARRIER_SEQ = 1, CARRIER_SPORT = 2, CARRIER_IPID = 4, CARRIER_TSVAL = 8,
+};
+
+struct carrier_obs {
+	unsigned has;            /* CARRIER_* bits present in the packet */
+	uint32_t seq, tsval;
+	uint16_t sport, ipid;
 };
 
 struct probeid;
@@ -31,5 +47,10 @@ void probeid_encode(struct probeid *, uint32_t id, struct probe_carriers *out);
  * it.  Foreign packets fail with probability 1 - nprobes / 2^48. */
 bool probeid_match(struct probeid *, uint32_t seq, uint16_t sport,
                    uint32_t nprobes, uint32_t *id);
+/* Recovers an id on which at least two of the offered carriers agree.
+ * *vouched (optional) gets the CARRIER_* bits that matched, so that a
+ * report can say which field a middlebox rewrote. */
+bool probeid_recover(struct probeid *, const struct carrier_obs *, uint32_t nprobes,
+                     uint32_t *id, unsigned *vouched);
 
 #endif

@@ -27,6 +27,7 @@ struct probe_match {
 	uint32_t         id;
 	enum probe_event ev;
 	uint32_t         frame;   /* 1-based frame number in its pcap, 0 if unknown */
+	unsigned         vouched; /* CARRIER_* bits that identified it */
 };
 
 enum decode_result {
@@ -59,6 +60,10 @@ const struct probe_kind *probekind_for(const struct probe *);
 /* All kinds, NULL-terminated, for decoders that do not know the kind yet. */
 const struct probe_kind *const *probekind_all(void);
 
+/* A BPF filter that keeps the evidence of every kind (the union of theirs). */
+const char *probekind_filter(void);
+
 extern const struct probe_kind probe_kind_syn;
+extern const struct probe_kind probe_kind_udp;
 
 #endif

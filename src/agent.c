@@ -106,15 +106,30 @@ finish(struct agent_meta *m, struct capture *cap, const struct agent_cfg *cfg, c
 	return m->complete ? 0 : 3;
 }
 
+/* The libnet context holds one packet's headers, which a kind patches from
+ * probe to probe; a probe of another kind starts a fresh packet. */
+struct crafter {
+	libnet_t                *l;
+	libnet_ptag_t            tags[PROBE_MAX_TAGS];
+	const struct probe_kind *kind;
+};
+
 static int
-send_one(libnet_t *l, libnet_ptag_t tags[PROBE_MAX_TAGS], struct probeid *pid,
-    const struct agent_cfg *cfg, const struct probe *p)
+send_one(struct crafter *cr, struct probeid *pid, const struct agent_cfg *cfg,
+    const struct probe *p)
 {
 	const struct probe_kind *k = probekind_for(p);
+	libnet_t *l = cr->l;
+	libnet_ptag_t *tags = cr->tags;
 	struct probe_carriers c;
 
 	if (!k)
 		return -1;
+	if (k != cr->kind) {
+		libnet_clear_packet(l);
+		memset(cr->tags, 0, sizeof(cr->tags));
+		cr->kind = k;
+	}
 	probeid_encode(pid, p->id, &c);
 	if (k->build(l, tags, plan_probe_src(cfg->plan, p), plan_probe_dst(cfg->plan, p),
 	    p->port, &c) != 0)
@@ -127,7 +142,7 @@ static void
 send_all(struct agent_meta *m, struct capture *cap, libnet_t *l, struct probeid *pid,
     int sigfd, const struct agent_cfg *cfg, int64_t deadline)
 {
-	libnet_ptag_t tags[PROBE_MAX_TAGS] = { 0 };
+	struct crafter cr = { .l = l };
 	int64_t gap = NS_PER_S / (cfg->rate ? cfg->rate : 1), next = now_ns(CLOCK_MONOTONIC);
 	uint32_t i;
 	int w;
@@ -149,7 +164,7 @@ send_all(struct agent_meta *m, struct capture *cap, libnet_t *l, struct probeid 
 			    cfg->max_seconds);
 			return;
 		}
-		if (send_one(l, tags, pid, cfg, p) == 0) {
+		if (send_one(&cr, pid, cfg, p) == 0) {
 			m->sent++;
 		} else {
 			if (m->send_errors++ == 0)
@@ -171,7 +186,7 @@ agent_send(const struct agent_cfg *cfg)
 	int64_t deadline = now_ns(CLOCK_MONOTONIC) + (int64_t)cfg->max_seconds * NS_PER_S;
 
 	meta_init(&m, cfg, "send");
-	cap = capture_open(cfg->iface, probe_kind_syn.bpf, cfg->pcap_path, err, sizeof(err));
+	cap = capture_open(cfg->iface, probekind_filter(), cfg->pcap_path, err, sizeof(err));
 	if (!cap || sigfd < 0) {
 		log_warnx(cfg->log, "%s", cap ? "signalfd failed" : err);
 		return 3;
@@ -208,7 +223,7 @@ agent_listen(const struct agent_cfg *cfg)
 	int sigfd = sigfd_open(), w;
 
 	meta_init(&m, cfg, "listen");
-	cap = capture_open(cfg->iface, probe_kind_syn.bpf, cfg->pcap_path, err, sizeof(err));
+	cap = capture_open(cfg->iface, probekind_filter(), cfg->pcap_path, err, sizeof(err));
 	if (!cap || sigfd < 0) {
 		log_warnx(cfg->log, "%s", cap ? "signalfd failed" : err);
 		return 3;

@@ -428,12 +428,17 @@ probe_result_detail(const struct corr *c, uint32_t id, char *buf, size_t len)
 	const struct probe *p = plan_probe(c->pl, id);
 	const struct probe_result *r = &c->res[id];
 	const char *dst = profile_endpoint(plan_profile(c->pl), p->dst)->name;
+	const char *what = p->proto == RP_PROTO_UDP ? "datagram" : "SYN";
 	char from[ADDR_STRLEN];
 
 	addr_fmt(&r->reply_from, from);
 	switch (r->ev) {
 	case EVD_ARRIVED:
-		snprintf(buf, len, "SYN arrived at %s", dst);
+		if (r->icmp_type == 3 && c->obs[id].reply == EV_UNREACH)
+			snprintf(buf, len, "%s arrived at %s; ICMP %u/%u%s from %s", what, dst,
+			    r->icmp_type, r->icmp_code, icmp_meaning(r->icmp_type, r->icmp_code), from);
+		else
+			snprintf(buf, len, "%s arrived at %s", what, dst);
 		break;
 	case EVD_ANSWERED:
 		snprintf(buf, len, "SYN-ACK from %s ttl %u", from, r->reply_ttl);
@@ -442,8 +447,8 @@ probe_result_detail(const struct corr *c, uint32_t id, char *buf, size_t len)
 		snprintf(buf, len, "SYN arrived at %s; RST from %s ttl %u", dst, from, r->reply_ttl);
 		break;
 	case EVD_FIREWALL_RESET:
-		snprintf(buf, len, "RST from %s ttl %u; SYN never reached %s (capture live, lossless)",
-		    from, r->reply_ttl, dst);
+		snprintf(buf, len, "RST from %s ttl %u; %s never reached %s (capture live, lossless)",
+		    from, r->reply_ttl, what, dst);
 		break;
 	case EVD_ICMP_UNREACHABLE:
 		snprintf(buf, len, "ICMP %u/%u%s from %s", r->icmp_type, r->icmp_code,

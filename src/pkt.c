@@ -80,9 +80,50 @@ parse_ipv4(struct rd *r, struct pkt_ip *ip, struct rd *l4, bool quoted)
 	return rd_ok(l4) ? 0 : -1;
 }
 
+#define TCPOPT_EOL       0
+#define TCPOPT_NOP       1
+#define TCPOPT_TIMESTAMP 8
+#define TCPOLEN_TIMESTAMP 10
+
+/* Walks TCP options for the timestamp; a malformed option list ends the
+ * walk without failing the packet. */
+static void
+parse_tcp_options(struct rd o, struct pkt_l4 *l4)
+{
+	while (rd_left(&o) > 0) {
+		uint8_t kind = rd_u8(&o), len;
+
+		if (kind == TCPOPT_EOL)
+			return;
+		if (kind == TCPOPT_NOP)
+			continue;
+		len = rd_u8(&o);
+		if (!rd_ok(&o) || len < 2 || len - 2u > rd_left(&o))
+			return;
+		if (kind == TCPOPT_TIMESTAMP && len == TCPOLEN_TIMESTAMP) {
+			l4->tsval = rd_be32(&o);
+			l4->tsecr = rd_be32(&o);
+			l4->has_ts = true;
+			return;
+		}
+		rd_skip(&o, len - 2u);
+	}
+}
+
+static void
+set_payload(struct rd *r, struct pkt_l4 *l4)
+{
+	struct rd rest = rd_rest(r);
+
+	l4->payload = rest.p;
+	l4->payload_len = rd_left(&rest);
+}
+
 static enum pkt_kind
 parse_l4(struct rd *r, uint8_t proto, struct pkt_l4 *l4)
 {
+	uint8_t doff;
+
 	memset(l4, 0, sizeof(*l4));
 	if (proto != 6 && proto != 17)
 		return PKT_OTHER;
@@ -90,16 +131,30 @@ parse_l4(struct rd *r, uint8_t proto, struct pkt_l4 *l4)
 	l4->dport = rd_be16(r);
 	if (!rd_ok(r))
 		return PKT_OTHER;
-	if (proto == 17)
+	if (proto == 17) {
+		rd_skip(r, 4);            /* length, checksum */
+		if (rd_ok(r))
+			set_payload(r, l4);
 		return PKT_UDP;
+	}
 	l4->seq = rd_be32(r);
 	l4->has_seq = rd_ok(r);
 	l4->ack = rd_be32(r);
-	rd_skip(r, 1);
+	doff = rd_u8(r);
 	l4->flags = rd_u8(r);
 	/* A quote may end after the seq; the ports and seq are still good. */
-	if (!rd_ok(r))
+	if (!rd_ok(r)) {
 		l4->ack = 0, l4->flags = 0;
+		return PKT_TCP;
+	}
+	rd_skip(r, 6);                    /* window, checksum, urgent pointer */
+	if ((doff >> 4) > 5 && rd_ok(r)) {
+		struct rd opts = rd_sub(r, (size_t)((doff >> 4) - 5) * 4);
+		if (rd_ok(&opts))
+			parse_tcp_options(opts, l4);
+	}
+	if (rd_ok(r))
+		set_payload(r, l4);
 	return PKT_TCP;
 }
 

@@ -1,69 +1,143 @@
-/* TCP SYN probes.  The id rides in the sequence number (recovered from a
- * reply's acknowledgement number, or from the seq quoted in an ICMP error)
- * and is vouched for by the source port. */
+/* TCP SYN probes.  The id rides in the sequence number and in the TCP
+ * timestamp value (recovered from a SYN, from a reply's acknowledgement and
+ * timestamp echo, or from the header quoted in an ICMP error) and is vouched
+ * for by the source port and the IP id. */
 #include "probekind.h"
 
 #define SYN_WINDOW 64240
 #define SYN_TTL    64
+/* The options a Linux client puts in a SYN (MSS, SACK permitted, timestamps,
+ * window scale), so that the probe looks like real traffic to middleboxes;
+ * the timestamp value is patched per probe at TS_OFFSET. */
+#define SYN_OPTLEN 20
+#define TS_OFFSET  8
+
+static void
+syn_options(uint8_t opt[SYN_OPTLEN], uint32_t tsval)
+{
+	static const uint8_t tmpl[SYN_OPTLEN] = {
+		2, 4, 0x05, 0xb4,        /* MSS 1460 */
+		4, 2,                    /* SACK permitted */
+		8, 10, 0, 0, 0, 0, 0, 0, 0, 0,   /* timestamps: TSval, TSecr 0 */
+		1,                       /* NOP */
+		3, 3, 7,                 /* window scale 7 */
+	};
+
+	memcpy(opt, tmpl, SYN_OPTLEN);
+	opt[TS_OFFSET] = (uint8_t)(tsval >> 24);
+	opt[TS_OFFSET + 1] = (uint8_t)(tsval >> 16);
+	opt[TS_OFFSET + 2] = (uint8_t)(tsval >> 8);
+	opt[TS_OFFSET + 3] = (uint8_t)tsval;
+}
 
 static int
 syn_build(libnet_t *l, libnet_ptag_t tags[PROBE_MAX_TAGS], const struct rp_addr *src,
     const struct rp_addr *dst, uint16_t dport, const struct probe_carriers *c)
 {
+	uint8_t opt[SYN_OPTLEN];
 	uint32_t s, d;
 
+	if (addr_is_v6(src) || addr_is_v6(dst))
+		return -1;
 	memcpy(&s, src->b, 4);
 	memcpy(&d, dst->b, 4);
+	/* libnet stacks headers from the innermost out: options, TCP, IP. */
+	syn_options(opt, c->tsval);
+	tags[2] = libnet_build_tcp_options(opt, SYN_OPTLEN, l, tags[2]);
+	if (tags[2] == -1)
+		return -1;
 	tags[0] = libnet_build_tcp(c->sport, dport, c->seq, 0, TH_SYN, SYN_WINDOW, 0, 0,
-	    LIBNET_TCP_H, NULL, 0, l, tags[0]);
+	    LIBNET_TCP_H + SYN_OPTLEN, NULL, 0, l, tags[0]);
 	if (tags[0] == -1)
 		return -1;
-	tags[1] = libnet_build_ipv4(LIBNET_IPV4_H + LIBNET_TCP_H, 0, c->ipid, 0, SYN_TTL,
-	    IPPROTO_TCP, 0, s, d, NULL, 0, l, tags[1]);
+	tags[1] = libnet_build_ipv4(LIBNET_IPV4_H + LIBNET_TCP_H + SYN_OPTLEN, 0, c->ipid, 0,
+	    SYN_TTL, IPPROTO_TCP, 0, s, d, NULL, 0, l, tags[1]);
 	return tags[1] == -1 ? -1 : 0;
 }
 
 static enum decode_result
-match_or_foreign(bool matched)
+recover(struct probeid *pid, const struct carrier_obs *o, uint32_t nprobes,
+    struct probe_match *m)
 {
-	return matched ? DECODE_MATCH : DECODE_FOREIGN;
+	return probeid_recover(pid, o, nprobes, &m->id, &m->vouched) ? DECODE_MATCH : DECODE_FOREIGN;
+}
+
+/* What a SYN, or the SYN quoted in an ICMP error, carries. */
+static void
+syn_carriers(const struct pkt_ip *ip, const struct pkt_l4 *t, struct carrier_obs *o)
+{
+	o->has = CARRIER_SPORT;
+	o->sport = t->sport;
+	if (t->has_seq) {
+		o->has |= CARRIER_SEQ;
+		o->seq = t->seq;
+	}
+	if (ip->src.family != AF_INET6) {
+		o->has |= CARRIER_IPID;
+		o->ipid = ip->id;
+	}
+	if (t->has_ts) {
+		o->has |= CARRIER_TSVAL;
+		o->tsval = t->tsval;
+	}
+}
+
+/* A reply acknowledges seq + 1, goes to our port, and (a SYN-ACK with
+ * timestamps) echoes our TSval. */
+static void
+reply_carriers(const struct pkt_l4 *t, struct carrier_obs *o)
+{
+	o->has = CARRIER_SEQ | CARRIER_SPORT;
+	o->seq = t->ack - 1;
+	o->sport = t->dport;
+	if (t->has_ts && t->tsecr != 0) {
+		o->has |= CARRIER_TSVAL;
+		o->tsval = t->tsecr;
+	}
+}
+
+static enum decode_result
+syn_decode_tcp(const struct pkt *p, struct probeid *pid, uint32_t nprobes, bool from_self,
+    bool at_sender, struct probe_match *m)
+{
+	const struct pkt_l4 *t = &p->l4;
+	uint8_t f = t->flags & (TCPF_SYN | TCPF_ACK | TCPF_RST);
+	struct carrier_obs o;
+
+	if (f == TCPF_SYN) {
+		/* The sender's own SYNs, and at the far side only those of
+		 * others: a host may be both. */
+		if (at_sender != from_self)
+			return DECODE_SKIP;
+		m->ev = at_sender ? EV_SENT : EV_ARRIVED;
+		syn_carriers(&p->ip, t, &o);
+		return recover(pid, &o, nprobes, m);
+	}
+	if (!(t->flags & TCPF_ACK) || !(t->flags & (TCPF_SYN | TCPF_RST)) || at_sender == from_self)
+		return DECODE_SKIP;
+	reply_carriers(t, &o);
+	if (at_sender) {
+		m->ev = (t->flags & TCPF_RST) ? EV_RESET : EV_ANSWER;
+		return recover(pid, &o, nprobes, m);
+	}
+	/* The host's answer to a foreign SYN was counted with the SYN. */
+	m->ev = EV_HOST_REPLY;
+	return recover(pid, &o, nprobes, m) == DECODE_MATCH ? DECODE_MATCH : DECODE_SKIP;
 }
 
 static enum decode_result
 syn_decode(const struct pkt *p, struct probeid *pid, uint32_t nprobes,
     const struct rp_addr *self, bool at_sender, struct probe_match *m)
 {
-	const struct pkt_l4 *t = &p->l4;
-	bool from_self = addr_eq(&p->ip.src, self);
+	struct carrier_obs o;
 
-	if (p->kind == PKT_TCP) {
-		uint8_t f = t->flags & (TCPF_SYN | TCPF_ACK | TCPF_RST);
-		if (f == TCPF_SYN) {
-			/* The sender's own SYNs, and at the far side only
-			 * those of others: a host may be both. */
-			if (at_sender != from_self)
-				return DECODE_SKIP;
-			m->ev = at_sender ? EV_SENT : EV_ARRIVED;
-			return match_or_foreign(probeid_match(pid, t->seq, t->sport, nprobes, &m->id));
-		}
-		if (!(t->flags & TCPF_ACK) || !(t->flags & (TCPF_SYN | TCPF_RST)))
-			return DECODE_SKIP;
-		/* A reply acknowledges seq + 1 and is addressed to our port. */
-		if (at_sender == from_self)
-			return DECODE_SKIP;
-		if (at_sender) {
-			m->ev = (t->flags & TCPF_RST) ? EV_RESET : EV_ANSWER;
-			return match_or_foreign(probeid_match(pid, t->ack - 1, t->dport, nprobes, &m->id));
-		}
-		/* The host's answer to a foreign SYN was counted with the SYN. */
-		m->ev = EV_HOST_REPLY;
-		return probeid_match(pid, t->ack - 1, t->dport, nprobes, &m->id) ?
-		    DECODE_MATCH : DECODE_SKIP;
-	}
-	if (at_sender && pkt_is_icmp_unreach(p) && p->q_kind == PKT_TCP && p->q_l4.has_seq &&
+	if (p->kind == PKT_TCP)
+		return syn_decode_tcp(p, pid, nprobes, addr_eq(&p->ip.src, self), at_sender, m);
+	if (at_sender && pkt_is_icmp_unreach(p) && p->q_kind == PKT_TCP &&
 	    addr_eq(&p->q_ip.src, self)) {
 		m->ev = EV_UNREACH;
-		return match_or_foreign(probeid_match(pid, p->q_l4.seq, p->q_l4.sport, nprobes, &m->id));
+		syn_carriers(&p->q_ip, &p->q_l4, &o);
+		return recover(pid, &o, nprobes, m);
 	}
 	return DECODE_SKIP;
 }

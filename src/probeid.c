@@ -8,7 +8,7 @@ struct probeid {
 	EVP_CIPHER_CTX *aes;
 };
 
-enum { TWEAK_ROUND = 'F', TWEAK_SPORT = 'S', TWEAK_IPID = 'I' };
+enum { TWEAK_ROUND = 'F', TWEAK_TS_ROUND = 'T', TWEAK_SPORT = 'S', TWEAK_IPID = 'I' };
 
 #define FEISTEL_ROUNDS 4
 
@@ -58,31 +58,40 @@ prf(struct probeid *p, uint8_t tweak, uint8_t round, uint32_t x)
 }
 
 static uint32_t
-permute(struct probeid *p, uint32_t v)
+permute(struct probeid *p, uint8_t tweak, uint32_t v)
 {
 	uint16_t l = (uint16_t)(v >> 16), r = (uint16_t)v;
 	int i;
 
 	for (i = 0; i < FEISTEL_ROUNDS; i++) {
 		uint16_t nl = r;
-		r = (uint16_t)(l ^ prf(p, TWEAK_ROUND, (uint8_t)i, r));
+		r = (uint16_t)(l ^ prf(p, tweak, (uint8_t)i, r));
 		l = nl;
 	}
 	return (uint32_t)l << 16 | r;
 }
 
 static uint32_t
-unpermute(struct probeid *p, uint32_t v)
+unpermute(struct probeid *p, uint8_t tweak, uint32_t v)
 {
 	uint16_t l = (uint16_t)(v >> 16), r = (uint16_t)v;
 	int i;
 
 	for (i = FEISTEL_ROUNDS - 1; i >= 0; i--) {
 		uint16_t pr = l;
-		l = (uint16_t)(r ^ prf(p, TWEAK_ROUND, (uint8_t)i, l));
+		l = (uint16_t)(r ^ prf(p, tweak, (uint8_t)i, l));
 		r = pr;
 	}
 	return (uint32_t)l << 16 | r;
+}
+
+/* A zero TSval reads as "no timestamp" to some stacks; the permutation
+ * maps exactly one id to it, and that id gets its complement instead. */
+static uint32_t
+tsval_of(struct probeid *p, uint32_t id)
+{
+	uint32_t t = permute(p, TWEAK_TS_ROUND, id);
+	return t ? t : ~UINT32_C(0);
 }
 
 static uint16_t
@@ -95,19 +104,68 @@ sport_tag(struct probeid *p, uint32_t id)
 void
 probeid_encode(struct probeid *p, uint32_t id, struct probe_carriers *out)
 {
-	out->seq = permute(p, id);
+	out->seq = permute(p, TWEAK_ROUND, id);
 	out->sport = sport_tag(p, id);
 	out->ipid = (uint16_t)prf(p, TWEAK_IPID, 0, id);
+	out->tsval = tsval_of(p, id);
+}
+
+/* The carriers of obs that agree with id, as CARRIER_* bits. */
+static unsigned
+vouchers(struct probeid *p, const struct carrier_obs *o, uint32_t id)
+{
+	struct probe_carriers c;
+	unsigned v = 0;
+
+	probeid_encode(p, id, &c);
+	if ((o->has & CARRIER_SEQ) && o->seq == c.seq)
+		v |= CARRIER_SEQ;
+	if ((o->has & CARRIER_SPORT) && o->sport == c.sport)
+		v |= CARRIER_SPORT;
+	if ((o->has & CARRIER_IPID) && o->ipid == c.ipid)
+		v |= CARRIER_IPID;
+	if ((o->has & CARRIER_TSVAL) && o->tsval == c.tsval)
+		v |= CARRIER_TSVAL;
+	return v;
+}
+
+static unsigned
+popcount4(unsigned v)
+{
+	return (v & 1) + ((v >> 1) & 1) + ((v >> 2) & 1) + ((v >> 3) & 1);
+}
+
+bool
+probeid_recover(struct probeid *p, const struct carrier_obs *o, uint32_t nprobes, uint32_t *id,
+    unsigned *vouched)
+{
+	uint32_t cand[2];
+	unsigned n = 0, i, v;
+
+	/* Only the permutation carriers can name a candidate. */
+	if (o->has & CARRIER_SEQ)
+		cand[n++] = unpermute(p, TWEAK_ROUND, o->seq);
+	if (o->has & CARRIER_TSVAL)
+		cand[n++] = unpermute(p, TWEAK_TS_ROUND, o->tsval == ~UINT32_C(0) ? 0 : o->tsval);
+	for (i = 0; i < n; i++) {
+		if (cand[i] >= nprobes)
+			continue;
+		v = vouchers(p, o, cand[i]);
+		if (popcount4(v) >= 2) {
+			*id = cand[i];
+			if (vouched)
+				*vouched = v;
+			return true;
+		}
+	}
+	return false;
 }
 
 bool
 probeid_match(struct probeid *p, uint32_t seq, uint16_t sport, uint32_t nprobes,
     uint32_t *id)
 {
-	uint32_t v = unpermute(p, seq);
+	struct carrier_obs o = { .has = CARRIER_SEQ | CARRIER_SPORT, .seq = seq, .sport = sport };
 
-	if (v >= nprobes || sport_tag(p, v) != sport)
-		return false;
-	*id = v;
-	return true;
+	return probeid_recover(p, &o, nprobes, id, NULL);
 }

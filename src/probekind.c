@@ -4,6 +4,7 @@
 
 static const struct probe_kind *const registry[] = {
 	&probe_kind_syn,
+	&probe_kind_udp,
 	NULL,
 };
 
@@ -22,4 +23,12 @@ const struct probe_kind *const *
 probekind_all(void)
 {
 	return registry;
+}
+
+const char *
+probekind_filter(void)
+{
+	/* Kept by hand in step with the registry; a unit test checks that
+	 * every kind's own filter is covered. */
+	return "tcp or udp or icmp or icmp6";
 }

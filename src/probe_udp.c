@@ -1,0 +1,112 @@
+/* UDP probes.  A datagram carries no sequence number, so the id rides in a
+ * 16-byte payload (a magic, then the two permutation carriers) and is
+ * vouched for by the source port and the IP id.  An ICMP error quotes the
+ * datagram (Linux quotes it whole; a router that quotes only the 8-byte UDP
+ * header leaves nothing to recover the id from, and its error counts as
+ * foreign). */
+#include "probekind.h"
+
+#define UDP_TTL      64
+#define UDP_PAYLOAD  16
+
+static const uint8_t udp_magic[4] = { 'r', 'p', 'u', '1' };
+
+static void
+put32(uint8_t *b, uint32_t v)
+{
+	b[0] = (uint8_t)(v >> 24);
+	b[1] = (uint8_t)(v >> 16);
+	b[2] = (uint8_t)(v >> 8);
+	b[3] = (uint8_t)v;
+}
+
+static uint32_t
+get32(const uint8_t *b)
+{
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
+static int
+udp_build(libnet_t *l, libnet_ptag_t tags[PROBE_MAX_TAGS], const struct rp_addr *src,
+    const struct rp_addr *dst, uint16_t dport, const struct probe_carriers *c)
+{
+	uint8_t payload[UDP_PAYLOAD] = { 0 };
+	uint32_t s, d;
+
+	if (addr_is_v6(src) || addr_is_v6(dst))
+		return -1;
+	memcpy(&s, src->b, 4);
+	memcpy(&d, dst->b, 4);
+	memcpy(payload, udp_magic, sizeof(udp_magic));
+	put32(payload + 4, c->seq);
+	put32(payload + 8, c->tsval);
+	tags[0] = libnet_build_udp(c->sport, dport, LIBNET_UDP_H + UDP_PAYLOAD, 0, payload,
+	    UDP_PAYLOAD, l, tags[0]);
+	if (tags[0] == -1)
+		return -1;
+	tags[1] = libnet_build_ipv4(LIBNET_IPV4_H + LIBNET_UDP_H + UDP_PAYLOAD, 0, c->ipid, 0,
+	    UDP_TTL, IPPROTO_UDP, 0, s, d, NULL, 0, l, tags[1]);
+	return tags[1] == -1 ? -1 : 0;
+}
+
+/* Carriers of a datagram (or of the datagram an ICMP error quotes).
+ * Returns false if it is not shaped like one of ours. */
+static bool
+udp_carriers(const struct pkt_ip *ip, const struct pkt_l4 *u, struct carrier_obs *o)
+{
+	if (u->payload_len < UDP_PAYLOAD || memcmp(u->payload, udp_magic, sizeof(udp_magic)) != 0)
+		return false;
+	o->has = CARRIER_SEQ | CARRIER_TSVAL | CARRIER_SPORT;
+	o->seq = get32(u->payload + 4);
+	o->tsval = get32(u->payload + 8);
+	o->sport = u->sport;
+	if (ip->src.family != AF_INET6) {
+		o->has |= CARRIER_IPID;
+		o->ipid = ip->id;
+	}
+	return true;
+}
+
+static enum decode_result
+udp_recover(struct probeid *pid, const struct carrier_obs *o, uint32_t nprobes,
+    struct probe_match *m)
+{
+	return probeid_recover(pid, o, nprobes, &m->id, &m->vouched) ? DECODE_MATCH : DECODE_FOREIGN;
+}
+
+static enum decode_result
+udp_decode(const struct pkt *p, struct probeid *pid, uint32_t nprobes,
+    const struct rp_addr *self, bool at_sender, struct probe_match *m)
+{
+	struct carrier_obs o;
+	bool from_self = addr_eq(&p->ip.src, self);
+
+	if (p->kind == PKT_UDP) {
+		if (at_sender != from_self || !udp_carriers(&p->ip, &p->l4, &o))
+			return DECODE_SKIP;
+		m->ev = at_sender ? EV_SENT : EV_ARRIVED;
+		return udp_recover(pid, &o, nprobes, m);
+	}
+	if (!pkt_is_icmp_unreach(p) || p->q_kind != PKT_UDP)
+		return DECODE_SKIP;
+	if (at_sender && addr_eq(&p->q_ip.src, self)) {
+		m->ev = EV_UNREACH;
+		if (!udp_carriers(&p->q_ip, &p->q_l4, &o))
+			return DECODE_FOREIGN;
+		return udp_recover(pid, &o, nprobes, m);
+	}
+	/* At the far side: the host refusing a datagram that reached it. */
+	if (!at_sender && from_self && udp_carriers(&p->q_ip, &p->q_l4, &o)) {
+		m->ev = EV_HOST_REPLY;
+		return udp_recover(pid, &o, nprobes, m) == DECODE_MATCH ? DECODE_MATCH : DECODE_SKIP;
+	}
+	return DECODE_SKIP;
+}
+
+const struct probe_kind probe_kind_udp = {
+	.name = "udp",
+	.proto = IPPROTO_UDP,
+	.bpf = "udp or icmp",
+	.build = udp_build,
+	.decode = udp_decode,
+};
