@@ -5,12 +5,23 @@
 #ifndef RP_AGENT_H
 #define RP_AGENT_H
 
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "log.h"
 #include "plan.h"
 #include "probeid.h"
+
+/* Counters a sender keeps in memory shared with the process that started
+ * it, for a live progress line. */
+struct agent_progress {
+	atomic_uint_fast64_t total;     /* probes this sender must send */
+	atomic_uint_fast64_t sent;      /* probes sent, first tries */
+	atomic_uint_fast64_t answered;  /* probes with an answer seen */
+	atomic_uint_fast64_t retried;   /* further tries sent */
+};
 
 struct agent_cfg {
 	const struct plan   *plan;
@@ -22,9 +33,12 @@ struct agent_cfg {
 	const uint8_t       *key;          /* PROBEID_KEYLEN bytes */
 	unsigned             rate;         /* probes per second (sender) */
 	unsigned             linger_ms;    /* wait for late replies after the last probe */
+	unsigned             retries;      /* resend rounds for probes without an answer */
 	unsigned             max_seconds;  /* hard bound on the agent's life */
 	int                  ready_fd;     /* gets one byte once the capture is live, or -1 */
 	int                  stop_fd;      /* listener stops when readable or closed, or -1 */
+	bool                 signal_stops; /* listener: a signal is the normal way to stop */
+	struct agent_progress *progress;   /* sender: counters to update, or NULL */
 	const struct rp_log *log;
 };
 

@@ -21,6 +21,12 @@ struct capture *capture_open(const char *iface, const char *filter, const char *
                              char *err, size_t errlen);
 /* A descriptor that polls readable when packets wait. */
 int  capture_fd(const struct capture *);
+int  capture_datalink(const struct capture *);
+/* Also hands every captured packet to fn (after writing it), e.g. for a
+ * sender that watches for answers while it sends. */
+void capture_set_sink(struct capture *,
+                      void (*fn)(void *arg, const uint8_t *frame, size_t caplen),
+                      void *arg);
 /* Writes every packet that is waiting; returns how many, or -1. */
 int  capture_drain(struct capture *, char *err, size_t errlen);
 /* Reads the drop counters, flushes and closes the file.  Returns -1 if the

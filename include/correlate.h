@@ -47,6 +47,14 @@ struct probe_result {
 	 * probe seen leaving and of the reply, in the sender's tx pcap, and of
 	 * the first arrival in the receiver's rx pcap. */
 	uint32_t                 sent_frame, reply_frame, arrived_frame;
+	uint8_t                  tries;       /* times it was seen leaving (retries + 1) */
+	uint8_t                  arrivals;    /* times it was seen arriving */
+	/* How the first arrival looked at the far side, and whether that differs
+	 * from what was sent (NAT, PAT). */
+	bool                     translated;
+	struct rp_addr           sent_src, arr_src, arr_dst;
+	uint16_t                 sent_sport, arr_sport, arr_dport;
+	unsigned                 arr_vouched; /* CARRIER_* bits that identified the arrival */
 };
 
 struct rule_summary {

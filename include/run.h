@@ -20,7 +20,9 @@ struct run_params {
 	uint8_t  key[PROBEID_KEYLEN];
 	unsigned rate;          /* probes per second per sender */
 	unsigned linger_ms;     /* wait for replies after the last probe */
+	unsigned retries;       /* extra tries for probes that got no answer */
 	char     profile_src[512], site_src[512];   /* paths as the user gave them */
+	char     profile_copy[1024], site_copy[1024]; /* the staged copies, when writing */
 	char     profile_sha256[65], site_sha256[65];
 	int64_t  started_us;
 	char     command[1024];
@@ -34,8 +36,17 @@ int  run_make_dir(const char *base, const char *id, char *out, size_t outlen,
 /* Copies profile and site into dir and records their hashes in rp. */
 int  run_stage_inputs(struct run_params *, const char *dir, const char *profile,
                       const char *site, char *err, size_t errlen);
+/* plan.json in a run directory.  It embeds the texts of the profile and the
+ * site, so that the same file given as `--plan` lets an agent on another
+ * host rebuild every probe. */
 int  run_write_plan(const struct run_params *, const char *dir, char *err, size_t errlen);
 int  run_read_plan(struct run_params *, const char *dir, char *err, size_t errlen);
+int  run_write_plan_file(const struct run_params *, const char *path, char *err, size_t errlen);
+int  run_read_plan_file(struct run_params *, const char *path, char *err, size_t errlen);
+/* The embedded texts of a plan file (malloc'ed, NUL-terminated); their
+ * SHA-256 must equal the recorded ones. */
+int  run_plan_texts(const char *path, char **profile, size_t *plen, char **site,
+                    size_t *slen, char *err, size_t errlen);
 void run_set_command(struct run_params *, int argc, char *const argv[]);
 
 int64_t run_now_us(void);

@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <libnet.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -137,40 +138,137 @@ send_one(struct crafter *cr, struct probeid *pid, const struct agent_cfg *cfg,
 	return libnet_write(l) < 0 ? -1 : 0;
 }
 
-/* Paces probes at cfg->rate; between probes the capture keeps draining. */
-static void
-send_all(struct agent_meta *m, struct capture *cap, libnet_t *l, struct probeid *pid,
-    int sigfd, const struct agent_cfg *cfg, int64_t deadline)
-{
-	struct crafter cr = { .l = l };
-	int64_t gap = NS_PER_S / (cfg->rate ? cfg->rate : 1), next = now_ns(CLOCK_MONOTONIC);
-	uint32_t i;
-	int w;
+/* Everything a sender works with while it sends. */
+struct sender {
+	const struct agent_cfg *cfg;
+	struct agent_meta      *m;
+	struct capture         *cap;
+	struct crafter          cr;
+	struct probeid         *pid;
+	int                     sigfd, dlt;
+	int64_t                 deadline, gap, next;
+	uint8_t                *answered;   /* per probe id */
+	struct agent_progress   dummy;
+	struct agent_progress  *prog;
+};
 
-	for (i = 0; i < plan_nprobes(cfg->plan); i++) {
-		const struct probe *p = plan_probe(cfg->plan, i);
-		if (p->src != cfg->endpoint)
+/* Watches the sender's own capture for answers (SYN-ACK, RST, ICMP), so
+ * that only probes without one are tried again. */
+static void
+on_own_packet(void *arg, const uint8_t *frame, size_t caplen)
+{
+	struct sender *s = arg;
+	const struct probe_kind *const *kinds = probekind_all();
+	const struct rp_addr *self = plan_addr(s->cfg->plan, s->cfg->endpoint);
+	struct probe_match pm;
+	struct pkt p;
+	size_t k;
+
+	if (pkt_dissect(s->dlt, frame, caplen, &p) != 0)
+		return;
+	for (k = 0; kinds[k]; k++) {
+		memset(&pm, 0, sizeof(pm));
+		if (kinds[k]->decode(&p, s->pid, plan_nprobes(s->cfg->plan), self, true, &pm) != DECODE_MATCH)
 			continue;
-		w = wait_and_capture(cap, sigfd, -1, next, m->error, sizeof(m->error));
-		if (w < 0)
-			return;
-		if (w == 2) {
-			m->interrupted = true;
-			log_warnx(cfg->log, "interrupted after %ju probes", (uintmax_t)m->sent);
-			return;
+		if ((pm.ev == EV_ANSWER || pm.ev == EV_RESET || pm.ev == EV_UNREACH) && !s->answered[pm.id]) {
+			s->answered[pm.id] = 1;
+			atomic_fetch_add(&s->prog->answered, 1);
 		}
-		if (now_ns(CLOCK_MONOTONIC) > deadline) {
-			snprintf(m->error, sizeof(m->error), "sender reached its time limit of %u s",
-			    cfg->max_seconds);
+		return;
+	}
+}
+
+/* Waits for the next slot of the rate; 0 to go on, -1 to stop sending. */
+static int
+pace(struct sender *s)
+{
+	int w = wait_and_capture(s->cap, s->sigfd, -1, s->next, s->m->error, sizeof(s->m->error));
+
+	if (w < 0)
+		return -1;
+	if (w == 2) {
+		s->m->interrupted = true;
+		log_warnx(s->cfg->log, "interrupted after %ju probes", (uintmax_t)s->m->sent);
+		return -1;
+	}
+	if (now_ns(CLOCK_MONOTONIC) > s->deadline) {
+		snprintf(s->m->error, sizeof(s->m->error), "sender reached its time limit of %u s",
+		    s->cfg->max_seconds);
+		return -1;
+	}
+	return 0;
+}
+
+/* One pass over this sender's probes (all of them on the first try, those
+ * still unanswered on a retry), paced at cfg->rate while the capture keeps
+ * draining.  Returns -1 when sending must stop. */
+static int
+send_pass(struct sender *s, bool retry)
+{
+	const struct plan *pl = s->cfg->plan;
+	uint32_t i;
+
+	for (i = 0; i < plan_nprobes(pl); i++) {
+		const struct probe *p = plan_probe(pl, i);
+		if (p->src != s->cfg->endpoint || (retry && s->answered[i]))
+			continue;
+		if (pace(s) != 0)
+			return -1;
+		if (send_one(&s->cr, s->pid, s->cfg, p) == 0) {
+			if (!retry)
+				s->m->sent++;
+			atomic_fetch_add(retry ? &s->prog->retried : &s->prog->sent, 1);
+		} else if (s->m->send_errors++ == 0) {
+			log_warnx(s->cfg->log, "send: %s", libnet_geterror(s->cr.l));
+		}
+		s->next += s->gap;
+	}
+	return 0;
+}
+
+static uint64_t
+unanswered(const struct sender *s)
+{
+	const struct plan *pl = s->cfg->plan;
+	uint64_t n = 0;
+	uint32_t i;
+
+	for (i = 0; i < plan_nprobes(pl); i++)
+		n += plan_probe(pl, i)->src == s->cfg->endpoint && !s->answered[i];
+	return n;
+}
+
+/* Waits linger for answers after a pass; -1 when interrupted or broken. */
+static int
+linger(struct sender *s)
+{
+	int w = wait_and_capture(s->cap, s->sigfd, -1,
+	    now_ns(CLOCK_MONOTONIC) + (int64_t)s->cfg->linger_ms * 1000000, s->m->error,
+	    sizeof(s->m->error));
+
+	if (w == 2)
+		s->m->interrupted = true;
+	return w == 0 ? 0 : -1;
+}
+
+static void
+send_rounds(struct sender *s)
+{
+	unsigned round;
+	uint32_t i;
+
+	for (i = 0; i < plan_nprobes(s->cfg->plan); i++)
+		if (plan_probe(s->cfg->plan, i)->src == s->cfg->endpoint)
+			atomic_fetch_add(&s->prog->total, 1);
+	if (send_pass(s, false) != 0 || linger(s) != 0)
+		return;
+	/* Only probes with no answer at all are tried again: the sender cannot
+	 * see the far side, so a silent drop is retried too, which is what
+	 * tells it apart from a lost packet. */
+	for (round = 0; round < s->cfg->retries && unanswered(s) > 0; round++) {
+		s->next = now_ns(CLOCK_MONOTONIC);
+		if (send_pass(s, true) != 0 || linger(s) != 0)
 			return;
-		}
-		if (send_one(&cr, pid, cfg, p) == 0) {
-			m->sent++;
-		} else {
-			if (m->send_errors++ == 0)
-				log_warnx(cfg->log, "send: %s", libnet_geterror(l));
-		}
-		next += gap;
 	}
 }
 
@@ -179,38 +277,38 @@ agent_send(const struct agent_cfg *cfg)
 {
 	char err[256] = "", lerr[LIBNET_ERRBUF_SIZE] = "";
 	struct agent_meta m;
-	struct capture *cap;
-	struct probeid *pid = NULL;
-	libnet_t *l = NULL;
-	int sigfd = sigfd_open(), w;
-	int64_t deadline = now_ns(CLOCK_MONOTONIC) + (int64_t)cfg->max_seconds * NS_PER_S;
+	struct sender s = { .cfg = cfg, .m = &m };
+	int w;
 
+	s.sigfd = sigfd_open();
+	s.deadline = now_ns(CLOCK_MONOTONIC) + (int64_t)cfg->max_seconds * NS_PER_S;
+	s.gap = NS_PER_S / (cfg->rate ? cfg->rate : 1);
+	s.prog = cfg->progress ? cfg->progress : &s.dummy;
 	meta_init(&m, cfg, "send");
-	cap = capture_open(cfg->iface, probekind_filter(), cfg->pcap_path, err, sizeof(err));
-	if (!cap || sigfd < 0) {
-		log_warnx(cfg->log, "%s", cap ? "signalfd failed" : err);
+	s.cap = capture_open(cfg->iface, probekind_filter(), cfg->pcap_path, err, sizeof(err));
+	if (!s.cap || s.sigfd < 0) {
+		log_warnx(cfg->log, "%s", s.cap ? "signalfd failed" : err);
 		return 3;
 	}
 	m.started_us = now_ns(CLOCK_REALTIME) / 1000;
-	l = libnet_init(LIBNET_RAW4, NULL, lerr);
-	pid = probeid_new(cfg->key);
-	if (!l || !pid) {
-		snprintf(m.error, sizeof(m.error), "%s", l ? "cannot key probe ids" : lerr);
+	s.dlt = capture_datalink(s.cap);
+	s.cr.l = libnet_init(LIBNET_RAW4, NULL, lerr);
+	s.pid = probeid_new(cfg->key);
+	s.answered = calloc(plan_nprobes(cfg->plan) + 1, 1);
+	if (!s.cr.l || !s.pid || !s.answered) {
+		snprintf(m.error, sizeof(m.error), "%s", !s.cr.l ? lerr : "out of memory");
 	} else {
+		capture_set_sink(s.cap, on_own_packet, &s);
 		notify_ready(cfg->ready_fd);
-		send_all(&m, cap, l, pid, sigfd, cfg, deadline);
-		if (!m.interrupted && m.error[0] == '\0') {
-			w = wait_and_capture(cap, sigfd, -1,
-			    now_ns(CLOCK_MONOTONIC) + (int64_t)cfg->linger_ms * 1000000, m.error,
-			    sizeof(m.error));
-			m.interrupted = w == 2;
-		}
+		s.next = now_ns(CLOCK_MONOTONIC);
+		send_rounds(&s);
 	}
-	if (l)
-		libnet_destroy(l);
-	probeid_free(pid);
-	w = finish(&m, cap, cfg, err, sizeof(err));
-	close(sigfd);
+	if (s.cr.l)
+		libnet_destroy(s.cr.l);
+	w = finish(&m, s.cap, cfg, err, sizeof(err));
+	probeid_free(s.pid);
+	free(s.answered);
+	close(s.sigfd);
 	return w;
 }
 
@@ -234,7 +332,8 @@ agent_listen(const struct agent_cfg *cfg)
 	    now_ns(CLOCK_MONOTONIC) + (int64_t)cfg->max_seconds * NS_PER_S, m.error, sizeof(m.error));
 	if (w == 0)
 		snprintf(m.error, sizeof(m.error), "listener reached its time limit of %u s", cfg->max_seconds);
-	m.interrupted = w == 2;
+	/* Standalone, a signal is how a listener is told the run is over. */
+	m.interrupted = w == 2 && !cfg->signal_stops;
 	w = finish(&m, cap, cfg, err, sizeof(err));
 	close(sigfd);
 	return w;

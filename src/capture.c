@@ -15,6 +15,8 @@ struct capture {
 	pcap_t        *pc;
 	pcap_dumper_t *dump;
 	uint64_t       packets;
+	void         (*sink)(void *, const uint8_t *, size_t);
+	void          *sink_arg;
 };
 
 static int
@@ -87,6 +89,19 @@ capture_fd(const struct capture *c)
 	return pcap_get_selectable_fd(c->pc);
 }
 
+int
+capture_datalink(const struct capture *c)
+{
+	return pcap_datalink(c->pc);
+}
+
+void
+capture_set_sink(struct capture *c, void (*fn)(void *, const uint8_t *, size_t), void *arg)
+{
+	c->sink = fn;
+	c->sink_arg = arg;
+}
+
 static void
 on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 {
@@ -94,6 +109,8 @@ on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 
 	pcap_dump((u_char *)c->dump, h, bytes);
 	c->packets++;
+	if (c->sink)
+		c->sink(c->sink_arg, bytes, h->caplen);
 }
 
 int

@@ -16,12 +16,14 @@
 
 #define LAB_RATE_DEFAULT   2000
 #define LAB_LINGER_DEFAULT 500
+#define LAB_RETRIES_DEFAULT 1
 #define NFT_FILE           "firewall.nft"
 #define PLANTED_FILE       "planted.txt"
 
 static const char lab_usage[] =
     "usage: ruleproof lab PROFILE --site SITE [--firewall RULES.nft]\n"
     "                     [--drift N [--seed S]] [--out DIR] [--rate PPS] [--linger MS]\n"
+    "                     [--retries N]\n"
     "Builds a network namespace per host of SITE and a firewall namespace running\n"
     "nftables between them (198.18.0.0/15 only), sends every probe of PROFILE,\n"
     "captures both sides, correlates and prints the conformance report.\n"
@@ -31,12 +33,13 @@ static const char lab_usage[] =
     "  --out DIR        where run directories go (default: captures)\n"
     "  --rate PPS       probes per second per sender (default: 2000)\n"
     "  --linger MS      wait for late replies after the last probe (default: 500)\n"
+    "  --retries N      try probes that got no answer N more times (default: 1)\n"
     "Needs root.  Exit status: 0 all pass, 1 some fail, 2 bad input, 3 run error\n"
     "or inconclusive probes.\n";
 
 struct lab_opts {
 	const char   *site, *firewall, *out;
-	unsigned long drift, rate, linger;
+	unsigned long drift, rate, linger, retries;
 	unsigned long long seed;
 	bool          seeded;
 };
@@ -48,15 +51,17 @@ parse_lab_opts(int argc, char **argv, struct lab_opts *o, const struct rp_log *l
 		{ "site", required_argument, NULL, 's' }, { "firewall", required_argument, NULL, 'f' },
 		{ "drift", required_argument, NULL, 'd' }, { "seed", required_argument, NULL, 'S' },
 		{ "out", required_argument, NULL, 'o' }, { "rate", required_argument, NULL, 'r' },
-		{ "linger", required_argument, NULL, 'L' }, { "help", no_argument, NULL, 'h' },
+		{ "linger", required_argument, NULL, 'L' }, { "retries", required_argument, NULL, 'R' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long v;
 	int c;
 
-	*o = (struct lab_opts){ .out = "captures", .rate = LAB_RATE_DEFAULT, .linger = LAB_LINGER_DEFAULT };
+	*o = (struct lab_opts){ .out = "captures", .rate = LAB_RATE_DEFAULT, .linger = LAB_LINGER_DEFAULT,
+	    .retries = LAB_RETRIES_DEFAULT };
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:f:d:S:o:r:L:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:f:d:S:o:r:L:R:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 's': o->site = optarg; break;
 		case 'f': o->firewall = optarg; break;
@@ -78,6 +83,10 @@ parse_lab_opts(int argc, char **argv, struct lab_opts *o, const struct rp_log *l
 		case 'L':
 			if (cli_parse_uint(optarg, 60000, &o->linger) != 0)
 				return log_warnx(log, "--linger takes milliseconds from 0 to 60000"), -1;
+			break;
+		case 'R':
+			if (cli_parse_uint(optarg, 10, &o->retries) != 0)
+				return log_warnx(log, "--retries takes a number from 0 to 10"), -1;
 			break;
 		case 'h': fputs(lab_usage, stdout); return 1;
 		default: return -1;
@@ -166,6 +175,7 @@ prepare_run(const struct lab_opts *o, const char *profile, const struct cli_inpu
 	}
 	rp->rate = (unsigned)o->rate;
 	rp->linger_ms = (unsigned)o->linger;
+	rp->retries = (unsigned)o->retries;
 	snprintf(rp->command, sizeof(rp->command), "%s", command);
 	if (run_write_plan(rp, dir, err, sizeof(err)) != 0) {
 		log_warnx(log, "%s", err);

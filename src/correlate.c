@@ -10,7 +10,10 @@
 #define TRANSIT_US 250000
 
 struct obs {
-	int64_t        sent_us;
+	int64_t        sent_us, last_sent_us;
+	struct rp_addr sent_src, arr_src, arr_dst;
+	uint16_t       sent_sport, arr_sport, arr_dport;
+	unsigned       arr_vouched;
 	uint32_t       sent_frame, reply_frame, arrived_frame;
 	uint16_t       nsent, narrived, nhost_reply;
 	uint8_t        reply;          /* enum probe_event, EV_NONE if none */
@@ -114,14 +117,28 @@ corr_event(struct corr *c, const struct probe_match *m, const struct pkt *p, int
 	o = &c->obs[m->id];
 	switch (m->ev) {
 	case EV_SENT:
-		if (o->nsent++ == 0 || ts_us < o->sent_us) {
+		if (o->nsent == 0 || ts_us < o->sent_us) {
 			o->sent_us = ts_us;
 			o->sent_frame = m->frame;
+			o->sent_src = p->ip.src;
+			o->sent_sport = p->l4.sport;
 		}
+		if (o->nsent == 0 || ts_us > o->last_sent_us)
+			o->last_sent_us = ts_us;
+		if (o->nsent < UINT16_MAX)
+			o->nsent++;
 		break;
 	case EV_ARRIVED:
-		if (o->narrived++ == 0)
+		if (o->narrived == 0) {
 			o->arrived_frame = m->frame;
+			o->arr_src = p->ip.src;
+			o->arr_dst = p->ip.dst;
+			o->arr_sport = p->l4.sport;
+			o->arr_dport = p->l4.dport;
+			o->arr_vouched = m->vouched;
+		}
+		if (o->narrived < UINT16_MAX)
+			o->narrived++;
 		break;
 	case EV_HOST_REPLY:
 		o->nhost_reply++;
@@ -241,13 +258,14 @@ capture_lossless(const struct cap_slot *s)
 
 /* Why the far side's silence about this probe cannot be trusted, or INC_NONE. */
 static enum inconclusive_reason
-rx_doubt(const struct cap_slot *rx, const struct cap_slot *tx, int64_t sent_us)
+rx_doubt(const struct cap_slot *rx, const struct cap_slot *tx, int64_t sent_us,
+    int64_t last_sent_us)
 {
 	if (!rx->present || !rx->meta.complete)
 		return INC_NO_RX_CAPTURE;
 	if (!capture_lossless(rx))
 		return INC_RX_LOSSY;
-	if (rx->meta.started_us > sent_us || rx->meta.finished_us < sent_us + TRANSIT_US)
+	if (rx->meta.started_us > sent_us || rx->meta.finished_us < last_sent_us + TRANSIT_US)
 		return INC_RX_WINDOW;
 	if (!capture_lossless(tx))
 		return INC_TX_LOSSY;
@@ -270,7 +288,7 @@ static void
 classify_stopped(const struct obs *o, const struct cap_slot *rx, const struct cap_slot *tx,
     struct probe_result *r)
 {
-	enum inconclusive_reason doubt = rx_doubt(rx, tx, o->sent_us);
+	enum inconclusive_reason doubt = rx_doubt(rx, tx, o->sent_us, o->last_sent_us);
 
 	if (o->reply == EV_UNREACH) {
 		/* An unreachable names its sender and quotes our probe: proof
@@ -305,6 +323,18 @@ classify(struct corr *c, uint32_t id)
 	r->icmp_code = o->icode;
 	r->reply_from = o->from;
 	r->sent_frame = o->sent_frame;
+	r->tries = o->nsent > UINT8_MAX ? UINT8_MAX : (uint8_t)o->nsent;
+	r->arrivals = o->narrived > UINT8_MAX ? UINT8_MAX : (uint8_t)o->narrived;
+	r->sent_src = o->sent_src;
+	r->sent_sport = o->sent_sport;
+	r->arr_src = o->arr_src;
+	r->arr_dst = o->arr_dst;
+	r->arr_sport = o->arr_sport;
+	r->arr_dport = o->arr_dport;
+	r->arr_vouched = o->arr_vouched;
+	r->translated = o->narrived > 0 && o->nsent > 0 &&
+	    (!addr_eq(&o->arr_src, &o->sent_src) || !addr_eq(&o->arr_dst, plan_probe_dst(c->pl, p)) ||
+	    o->arr_sport != o->sent_sport || o->arr_dport != p->port);
 	r->reply_frame = o->reply_frame;
 	r->arrived_frame = o->arrived_frame;
 	if (o->nsent == 0) {
@@ -422,6 +452,22 @@ reason_text(enum inconclusive_reason w)
 	return "";
 }
 
+/* "(translated: A:p -> B:q arrived as C:r -> D:s)" when NAT/PAT rewrote it. */
+static void
+append_translation(const struct corr *c, uint32_t id, char *buf, size_t len)
+{
+	const struct probe *p = plan_probe(c->pl, id);
+	const struct probe_result *r = &c->res[id];
+	char a[ADDR_STRLEN], b[ADDR_STRLEN], x[ADDR_STRLEN], y[ADDR_STRLEN];
+	size_t n = strlen(buf);
+
+	if (!r->translated || n >= len)
+		return;
+	snprintf(buf + n, len - n, " (translated: %s:%u -> %s:%u arrived as %s:%u -> %s:%u)",
+	    addr_fmt(&r->sent_src, a), r->sent_sport, addr_fmt(plan_probe_dst(c->pl, p), b), p->port,
+	    addr_fmt(&r->arr_src, x), r->arr_sport, addr_fmt(&r->arr_dst, y), r->arr_dport);
+}
+
 void
 probe_result_detail(const struct corr *c, uint32_t id, char *buf, size_t len)
 {
@@ -460,5 +506,10 @@ probe_result_detail(const struct corr *c, uint32_t id, char *buf, size_t len)
 	case EVD_INCONCLUSIVE:
 		snprintf(buf, len, "%s", reason_text(r->why));
 		break;
+	}
+	append_translation(c, id, buf, len);
+	if (r->tries > 1) {
+		size_t n = strlen(buf);
+		snprintf(buf + n, len - n, " [%u tries]", r->tries);
 	}
 }

@@ -2,6 +2,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
+#include <sys/mman.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -38,6 +40,9 @@ struct agent_proc {
 
 struct lab {
 	struct lab_cfg     cfg;
+	struct agent_progress *prog;        /* shared with the senders, one each */
+	size_t             nprog;
+	int64_t            prog_start_us, prog_last_us;
 	char               fw_ns[64];
 	char             (*host_ns)[80];     /* per endpoint, "" if unused */
 	size_t             nep;
@@ -296,7 +301,9 @@ spawn_agent(struct lab *lab, size_t e, bool sender, char *err, size_t errlen)
 			.pcap_path = ppath, .pcap_name = pname, .meta_path = mpath,
 			.key = lab->cfg.rp->key, .rate = lab->cfg.rp->rate,
 			.linger_ms = lab->cfg.rp->linger_ms, .max_seconds = AGENT_MAX_S,
+			.retries = lab->cfg.rp->retries,
 			.ready_fd = ready[1], .stop_fd = stop[0], .log = &lg,
+			.progress = sender && lab->prog ? &lab->prog[lab->nprocs] : NULL,
 		};
 		snprintf(who, sizeof(who), "%s %s", sender ? "send" : "listen", ep_name(lab, e));
 		lg.who = who;
@@ -356,6 +363,33 @@ reap(struct agent_proc *ap, int flags)
 		ap->reaped = true;
 }
 
+/* The live progress line: only for a person watching a terminal. */
+static void
+show_progress(struct lab *lab, bool last)
+{
+	uint64_t total = 0, sent = 0, ans = 0, retried = 0;
+	int64_t now = run_now_us(), el;
+	double rate, eta;
+	size_t i;
+
+	if (!lab->prog || !isatty(STDERR_FILENO) || lab->cfg.log->level < LOG_LVL_INFO ||
+	    (!last && now - lab->prog_last_us < 200000))
+		return;
+	lab->prog_last_us = now;
+	for (i = 0; i < lab->nprog; i++) {
+		total += atomic_load(&lab->prog[i].total);
+		sent += atomic_load(&lab->prog[i].sent);
+		ans += atomic_load(&lab->prog[i].answered);
+		retried += atomic_load(&lab->prog[i].retried);
+	}
+	el = now - lab->prog_start_us;
+	rate = el > 0 ? (double)sent * 1e6 / (double)el : 0;
+	eta = rate > 0 && total > sent ? (double)(total - sent) / rate : 0;
+	fprintf(stderr, "\r\033[K  sent %" PRIu64 "/%" PRIu64 " probes  %.0f/s  answered %" PRIu64
+	    "  retried %" PRIu64 "  ETA %.1f s%s", sent, total, rate, ans, retried, eta,
+	    last ? "\n" : "");
+}
+
 /* Waits for the agents in [from, to) to exit, up to timeout_ms or (when
  * watching) a signal.  Returns 0 when all exited, 1 on a signal, -1 on
  * timeout. */
@@ -374,6 +408,8 @@ wait_exit(struct lab *lab, size_t from, size_t to, long timeout_ms, bool watch)
 			return 0;
 		if (watch && signalled(lab->cfg.sigfd))
 			return 1;
+		if (watch)
+			show_progress(lab, false);
 		if (waited >= timeout_ms)
 			return -1;
 		usleep(10000);
@@ -424,8 +460,9 @@ lab_run(struct lab *lab, bool *interrupted, char *err, size_t errlen)
 {
 	const struct plan *pl = lab->cfg.pl;
 	size_t i, nl = plan_nreceivers(pl), ns = plan_nsenders(pl);
-	long send_ms = (long)plan_nprobes(pl) * 1000 / (long)(lab->cfg.rp->rate ? lab->cfg.rp->rate : 1)
-	    + (long)lab->cfg.rp->linger_ms + 15000;
+	/* Every round sends at most all probes and then lingers. */
+	long send_ms = ((long)plan_nprobes(pl) * 1000 / (long)(lab->cfg.rp->rate ? lab->cfg.rp->rate : 1)
+	    + (long)lab->cfg.rp->linger_ms) * (long)(lab->cfg.rp->retries + 1) + 15000;
 	int w;
 
 	*interrupted = false;
@@ -434,6 +471,13 @@ lab_run(struct lab *lab, bool *interrupted, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	/* Indexed like procs; only the senders' slots are used. */
+	lab->nprog = nl + ns;
+	lab->prog = mmap(NULL, lab->nprog * sizeof(*lab->prog), PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (lab->prog == MAP_FAILED)
+		lab->prog = NULL;       /* no progress line, nothing else lost */
+	lab->prog_start_us = run_now_us();
 	for (i = 0; i < nl; i++)
 		if (spawn_agent(lab, plan_receiver(pl, i), false, err, errlen) != 0)
 			return -1;
@@ -445,6 +489,7 @@ lab_run(struct lab *lab, bool *interrupted, char *err, size_t errlen)
 		if (spawn_agent(lab, plan_sender(pl, i), true, err, errlen) != 0)
 			return -1;
 	w = wait_exit(lab, nl, nl + ns, send_ms, true);
+	show_progress(lab, true);
 	if (w == 0)
 		usleep(LISTEN_GRACE_US);
 	stop_listeners(lab);
@@ -488,6 +533,8 @@ lab_down(struct lab *lab)
 		if (netns_run(NULL, del, CMD_TIMEOUT_S, err, sizeof(err)) != 0)
 			log_warnx(lab->cfg.log, "%s", err);
 	}
+	if (lab->prog)
+		munmap(lab->prog, lab->nprog * sizeof(*lab->prog));
 	free(lab->procs);
 	free(lab->host_ns);
 	free(lab);

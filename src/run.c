@@ -1,11 +1,14 @@
 #include "run.h"
 
+#include "errfmt.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -177,6 +180,8 @@ run_stage_inputs(struct run_params *rp, const char *dir, const char *profile, co
 	snprintf(rp->site_src, sizeof(rp->site_src), "%s", site);
 	snprintf(p, sizeof(p), "%s/%s", dir, RUN_PROFILE_FILE);
 	snprintf(s, sizeof(s), "%s/%s", dir, RUN_SITE_FILE);
+	snprintf(rp->profile_copy, sizeof(rp->profile_copy), "%s", p);
+	snprintf(rp->site_copy, sizeof(rp->site_copy), "%s", s);
 	if (copy_file(profile, p, err, errlen) != 0 || copy_file(site, s, err, errlen) != 0)
 		return -1;
 	if (sha256_file_hex(p, rp->profile_sha256, err, errlen) != 0 ||
@@ -200,64 +205,107 @@ run_set_command(struct run_params *rp, int argc, char *const argv[])
 	}
 }
 
-int
-run_write_plan(const struct run_params *rp, const char *dir, char *err, size_t errlen)
+static json_t *
+file_text(const char *path, char *err, size_t errlen)
 {
-	char khex[2 * PROBEID_KEYLEN + 1], path[1024], tmp[1100];
-	json_t *o;
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t len = 0, cap = 0, n;
+	json_t *s;
+
+	if (!f) {
+		errfmt(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	do {
+		if (len + 4096 > cap) {
+			char *nb = realloc(buf, cap = cap ? cap * 2 : 8192);
+			if (!nb) {
+				free(buf);
+				fclose(f);
+				errfmt(err, errlen, "out of memory");
+				return NULL;
+			}
+			buf = nb;
+		}
+		n = fread(buf + len, 1, cap - len, f);
+		len += n;
+	} while (n > 0);
+	fclose(f);
+	/* A profile is text; a NUL inside would cut it when embedded. */
+	s = memchr(buf ? buf : "", '\0', len) ? NULL : json_stringn(buf ? buf : "", len);
+	free(buf);
+	if (!s)
+		errfmt(err, errlen, "%s: not UTF-8 text", path);
+	return s;
+}
+
+int
+run_write_plan_file(const struct run_params *rp, const char *path, char *err, size_t errlen)
+{
+	char khex[2 * PROBEID_KEYLEN + 1], tmp[1100];
+	json_t *o, *pt, *st;
 	int rc;
 
 	hex(rp->key, sizeof(rp->key), khex);
-	o = json_pack("{s:s, s:s, s:s, s:s, s:I, s:{s:s, s:s, s:s}, s:{s:s, s:s, s:s},"
-	    " s:{s:i, s:i}}",
-	    "schema", RUN_PLAN_SCHEMA, "version", RUN_VERSION, "run_id", rp->id,
-	    "key", khex, "started_us", (json_int_t)rp->started_us,
-	    "profile", "file", RUN_PROFILE_FILE, "source", rp->profile_src, "sha256", rp->profile_sha256,
-	    "site", "file", RUN_SITE_FILE, "source", rp->site_src, "sha256", rp->site_sha256,
-	    "parameters", "rate", (int)rp->rate, "linger_ms", (int)rp->linger_ms);
-	if (!o || json_object_set_new(o, "command", json_string(rp->command)) != 0) {
-		json_decref(o);
-		snprintf(err, errlen, "cannot encode the plan");
+	pt = file_text(rp->profile_copy, err, errlen);
+	st = pt ? file_text(rp->site_copy, err, errlen) : NULL;
+	if (!pt || !st) {
+		json_decref(pt);
 		return -1;
 	}
-	snprintf(path, sizeof(path), "%s/%s", dir, RUN_PLAN_FILE);
+	o = json_pack("{s:s, s:s, s:s, s:s, s:I, s:{s:s, s:s, s:o}, s:{s:s, s:s, s:o},"
+	    " s:{s:i, s:i, s:i}, s:s}",
+	    "schema", RUN_PLAN_SCHEMA, "version", RUN_VERSION, "run_id", rp->id,
+	    "key", khex, "started_us", (json_int_t)rp->started_us,
+	    "profile", "source", rp->profile_src, "sha256", rp->profile_sha256, "text", pt,
+	    "site", "source", rp->site_src, "sha256", rp->site_sha256, "text", st,
+	    "parameters", "rate", (int)rp->rate, "linger_ms", (int)rp->linger_ms,
+	    "retries", (int)rp->retries, "command", rp->command);
+	if (!o)
+		return errfmt(err, errlen, "cannot encode the plan");
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	rc = json_dump_file(o, tmp, JSON_INDENT(2) | JSON_SORT_KEYS);
 	json_decref(o);
 	if (rc != 0 || rename(tmp, path) != 0) {
-		snprintf(err, errlen, "%s: cannot write", path);
 		unlink(tmp);
-		return -1;
+		return errfmt(err, errlen, "%s: cannot write", path);
 	}
 	return 0;
 }
 
 int
-run_read_plan(struct run_params *rp, const char *dir, char *err, size_t errlen)
+run_write_plan(const struct run_params *rp, const char *dir, char *err, size_t errlen)
 {
 	char path[1024];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, RUN_PLAN_FILE);
+	return run_write_plan_file(rp, path, err, errlen);
+}
+
+int
+run_read_plan_file(struct run_params *rp, const char *path, char *err, size_t errlen)
+{
 	json_error_t je;
 	json_t *o;
 	const char *schema, *id, *key, *psrc, *psha, *ssrc, *ssha, *cmd = "";
 	json_int_t started;
-	int rate, linger;
+	int rate, linger, retries = 0;
 
 	memset(rp, 0, sizeof(*rp));
 	memset(&je, 0, sizeof(je));
-	snprintf(path, sizeof(path), "%s/%s", dir, RUN_PLAN_FILE);
 	o = json_load_file(path, 0, &je);
-	if (!o) {
-		snprintf(err, errlen, "%s: %s", path, je.text);
-		return -1;
-	}
+	if (!o)
+		return errfmt(err, errlen, "%s: %s", path, je.text);
 	if (json_unpack_ex(o, &je, 0, "{s:s, s:s, s:s, s:I, s:{s:s, s:s}, s:{s:s, s:s},"
-	    " s:{s:i, s:i}, s?s}",
+	    " s:{s:i, s:i, s?i}, s?s}",
 	    "schema", &schema, "run_id", &id, "key", &key, "started_us", &started,
 	    "profile", "source", &psrc, "sha256", &psha, "site", "source", &ssrc, "sha256", &ssha,
-	    "parameters", "rate", &rate, "linger_ms", &linger, "command", &cmd) != 0 ||
+	    "parameters", "rate", &rate, "linger_ms", &linger, "retries", &retries,
+	    "command", &cmd) != 0 ||
 	    strcmp(schema, RUN_PLAN_SCHEMA) != 0 || unhex(key, rp->key, sizeof(rp->key)) != 0 ||
-	    rate <= 0 || linger < 0) {
-		snprintf(err, errlen, "%s: not a %s plan%s%s", path, RUN_PLAN_SCHEMA,
+	    rate <= 0 || linger < 0 || retries < 0) {
+		errfmt(err, errlen, "%s: not a %s plan%s%s", path, RUN_PLAN_SCHEMA,
 		    je.text[0] ? ": " : "", je.text);
 		json_decref(o);
 		return -1;
@@ -271,6 +319,60 @@ run_read_plan(struct run_params *rp, const char *dir, char *err, size_t errlen)
 	rp->started_us = started;
 	rp->rate = (unsigned)rate;
 	rp->linger_ms = (unsigned)linger;
+	rp->retries = (unsigned)retries;
 	json_decref(o);
 	return 0;
+}
+
+int
+run_read_plan(struct run_params *rp, const char *dir, char *err, size_t errlen)
+{
+	char path[1024];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, RUN_PLAN_FILE);
+	return run_read_plan_file(rp, path, err, errlen);
+}
+
+static int
+embedded(json_t *o, const char *which, const char *path, char **text, size_t *len, char *err,
+    size_t errlen)
+{
+	json_t *t = json_object_get(json_object_get(o, which), "text");
+	const char *sha = json_string_value(json_object_get(json_object_get(o, which), "sha256"));
+	uint8_t md[EVP_MAX_MD_SIZE];
+	unsigned mdlen = 0;
+	char got[65];
+
+	if (!json_is_string(t) || !sha)
+		return errfmt(err, errlen, "%s: no embedded %s", path, which);
+	*len = json_string_length(t);
+	if (EVP_Digest(json_string_value(t), *len, md, &mdlen, EVP_sha256(), NULL) != 1)
+		return errfmt(err, errlen, "%s: cannot hash", path);
+	hex(md, mdlen, got);
+	if (strcmp(got, sha) != 0)
+		return errfmt(err, errlen, "%s: the embedded %s does not match its sha256", path, which);
+	*text = strndup(json_string_value(t), *len);
+	return *text ? 0 : errfmt(err, errlen, "out of memory");
+}
+
+int
+run_plan_texts(const char *path, char **profile, size_t *plen, char **site, size_t *slen,
+    char *err, size_t errlen)
+{
+	json_error_t je;
+	json_t *o = json_load_file(path, 0, &je);
+	int rc;
+
+	*profile = *site = NULL;
+	if (!o)
+		return errfmt(err, errlen, "%s: %s", path, je.text);
+	rc = embedded(o, "profile", path, profile, plen, err, errlen);
+	if (rc == 0)
+		rc = embedded(o, "site", path, site, slen, err, errlen);
+	json_decref(o);
+	if (rc != 0) {
+		free(*profile);
+		*profile = NULL;
+	}
+	return rc;
 }

@@ -30,5 +30,7 @@ check "open rules crossed (host-reset: no listener behind the firewall)" \
 	[ "$(jq '[.results[] | select(.expect == "open" and .evidence != "host-reset")] | length' "$DIR/report.json")" = 0 ]
 check "closed probes were silently dropped" \
 	[ "$(jq '[.results[] | select(.expect == "closed" and .evidence != "silent-drop")] | length' "$DIR/report.json")" = 0 ]
+check "silent drops were tried twice (one retry by default), answered probes once" \
+	[ "$(jq '[.results[] | select((.evidence == "silent-drop") != (.detail | endswith("[2 tries]")))] | length' "$DIR/report.json")" = 0 ]
 check "no namespace left behind" no_leftovers "$DIR"
 finish
