@@ -30,6 +30,11 @@ struct cli_inputs {
 int  cli_load(const struct rp_log *, const char *profile, const char *site, bool lab,
               struct cli_inputs *);
 void cli_free(struct cli_inputs *);
+/* Loads a plan file (run parameters plus the embedded profile and site) and
+ * rebuilds its probes; EXIT_PASS or EXIT_USAGE after saying what is wrong. */
+struct run_params;
+int  cli_load_plan(const struct rp_log *, const char *plan_path, struct run_params *,
+                   struct cli_inputs *);
 bool cli_color(void);
 int  cli_parse_uint(const char *s, unsigned long max, unsigned long *out);
 
@@ -45,5 +50,7 @@ int cmd_compile(int argc, char **argv, const struct rp_log *);
 int cmd_plan(int argc, char **argv, const struct rp_log *);
 int cmd_lab(int argc, char **argv, const struct rp_log *);
 int cmd_correlate(int argc, char **argv, const struct rp_log *);
+int cmd_send(int argc, char **argv, const struct rp_log *);
+int cmd_listen(int argc, char **argv, const struct rp_log *);
 
 #endif

@@ -42,6 +42,10 @@ int  run_stage_inputs(struct run_params *, const char *dir, const char *profile,
 int  run_write_plan(const struct run_params *, const char *dir, char *err, size_t errlen);
 int  run_read_plan(struct run_params *, const char *dir, char *err, size_t errlen);
 int  run_write_plan_file(const struct run_params *, const char *path, char *err, size_t errlen);
+/* A fresh run (id, key) for a profile and site read in place: what
+ * `ruleproof plan -o` writes for agents on other hosts. */
+int  run_plan_for(struct run_params *, const char *profile, const char *site, unsigned rate,
+                  unsigned linger_ms, unsigned retries, char *err, size_t errlen);
 int  run_read_plan_file(struct run_params *, const char *path, char *err, size_t errlen);
 /* The embedded texts of a plan file (malloc'ed, NUL-terminated); their
  * SHA-256 must equal the recorded ones. */

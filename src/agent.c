@@ -330,7 +330,8 @@ agent_listen(const struct agent_cfg *cfg)
 	notify_ready(cfg->ready_fd);
 	w = wait_and_capture(cap, sigfd, cfg->stop_fd,
 	    now_ns(CLOCK_MONOTONIC) + (int64_t)cfg->max_seconds * NS_PER_S, m.error, sizeof(m.error));
-	if (w == 0)
+	/* Standalone, the duration is the plan for how long to listen. */
+	if (w == 0 && !cfg->signal_stops)
 		snprintf(m.error, sizeof(m.error), "listener reached its time limit of %u s", cfg->max_seconds);
 	/* Standalone, a signal is how a listener is told the run is over. */
 	m.interrupted = w == 2 && !cfg->signal_stops;

@@ -1,5 +1,7 @@
 #include "cli.h"
 
+#include "run.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,4 +76,40 @@ cli_parse_uint(const char *s, unsigned long max, unsigned long *out)
 		return -1;
 	*out = v;
 	return 0;
+}
+
+int
+cli_load_plan(const struct rp_log *log, const char *path, struct run_params *rp,
+    struct cli_inputs *in)
+{
+	char err[512], *ptext = NULL, *stext = NULL;
+	size_t plen = 0, slen = 0;
+	int nerr = 0, rc = EXIT_USAGE;
+
+	memset(in, 0, sizeof(*in));
+	if (run_read_plan_file(rp, path, err, sizeof(err)) != 0 ||
+	    run_plan_texts(path, &ptext, &plen, &stext, &slen, err, sizeof(err)) != 0) {
+		log_warnx(log, "%s", err);
+		return EXIT_USAGE;
+	}
+	/* Diagnostics name the files the plan was made from. */
+	in->prof = profile_parse(rp->profile_src, ptext, plen, stderr, &nerr);
+	if (in->prof)
+		in->site = site_parse(rp->site_src, stext, slen, stderr, &nerr);
+	if (!in->prof || !in->site || site_check(in->site, in->prof, false, stderr) > 0) {
+		log_warnx(log, "%s: the embedded profile or site does not load", path);
+		goto out;
+	}
+	in->pl = plan_build(in->prof, in->site, err, sizeof(err));
+	if (!in->pl) {
+		log_warnx(log, "%s: %s", path, err);
+		goto out;
+	}
+	rc = EXIT_PASS;
+out:
+	free(ptext);
+	free(stext);
+	if (rc != EXIT_PASS)
+		cli_free(in);
+	return rc;
 }

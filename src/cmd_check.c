@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "drift.h"
 #include "nftgen.h"
+#include "run.h"
 
 static const char check_usage[] =
     "usage: ruleproof check PROFILE [--site SITE] [--lab]\n"
@@ -141,18 +142,54 @@ cmd_compile(int argc, char **argv, const struct rp_log *log)
 }
 
 static const char plan_usage[] =
-    "usage: ruleproof plan PROFILE --site SITE\n"
+    "usage: ruleproof plan PROFILE --site SITE [-o RUN.plan [--rate PPS]\n"
+    "                      [--linger MS] [--retries N]]\n"
     "Lists every probe PROFILE expands to at SITE: id, the rule it tests\n"
     "(file:line), source and destination, protocol and port, and the expected\n"
-    "outcome.  `default closed` adds negative probes; see ruleproof-profile(5).\n";
+    "outcome.  `default closed` adds negative probes; see ruleproof-profile(5).\n"
+    "With -o, writes instead a plan file for a split run: a new run id and\n"
+    "probe-id key, the parameters, and the profile and site themselves, so that\n"
+    "`ruleproof listen` and `ruleproof send` on other hosts rebuild the same\n"
+    "probes from it (defaults: --rate 100, --linger 1000, --retries 1).\n";
+
+#define SPLIT_RATE_DEFAULT    100
+#define SPLIT_LINGER_DEFAULT  1000
+#define SPLIT_RETRIES_DEFAULT 1
+
+struct plan_opts {
+	const char   *site, *out;
+	unsigned long rate, linger, retries;
+};
+
+static int
+write_plan_file(const char *profile, const struct plan_opts *o, const struct cli_inputs *in,
+    const struct rp_log *log)
+{
+	struct run_params rp;
+	char err[512];
+
+	if (run_plan_for(&rp, profile, o->site, (unsigned)o->rate, (unsigned)o->linger,
+	    (unsigned)o->retries, err, sizeof(err)) != 0 ||
+	    run_write_plan_file(&rp, o->out, err, sizeof(err)) != 0) {
+		log_warnx(log, "%s", err);
+		return EXIT_RUN;
+	}
+	log_info(log, "%s: run %s, %u probes from %zu senders to %zu listeners", o->out, rp.id,
+	    plan_nprobes(in->pl), plan_nsenders(in->pl), plan_nreceivers(in->pl));
+	return EXIT_PASS;
+}
 
 int
 cmd_plan(int argc, char **argv, const struct rp_log *log)
 {
 	static const struct option opts[] = {
 		{ "site", required_argument, NULL, 's' }, { "help", no_argument, NULL, 'h' },
+		{ "rate", required_argument, NULL, 'r' }, { "linger", required_argument, NULL, 'L' },
+		{ "retries", required_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct plan_opts o = { .rate = SPLIT_RATE_DEFAULT, .linger = SPLIT_LINGER_DEFAULT,
+	    .retries = SPLIT_RETRIES_DEFAULT };
 	const char *site = NULL;
 	struct cli_inputs in;
 	char sa[ADDR_STRLEN], da[ADDR_STRLEN];
@@ -160,9 +197,22 @@ cmd_plan(int argc, char **argv, const struct rp_log *log)
 	int c, rc;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 's': site = optarg; break;
+		case 'o': o.out = optarg; break;
+		case 'r':
+			if (cli_parse_uint(optarg, 1000000, &o.rate) != 0 || !o.rate)
+				return log_warnx(log, "--rate takes a number from 1 to 1000000"), EXIT_USAGE;
+			break;
+		case 'L':
+			if (cli_parse_uint(optarg, 60000, &o.linger) != 0)
+				return log_warnx(log, "--linger takes milliseconds from 0 to 60000"), EXIT_USAGE;
+			break;
+		case 'R':
+			if (cli_parse_uint(optarg, 10, &o.retries) != 0)
+				return log_warnx(log, "--retries takes a number from 0 to 10"), EXIT_USAGE;
+			break;
 		case 'h': fputs(plan_usage, stdout); return EXIT_PASS;
 		default: fputs(plan_usage, stderr); return EXIT_USAGE;
 		}
@@ -171,9 +221,15 @@ cmd_plan(int argc, char **argv, const struct rp_log *log)
 		fputs(plan_usage, stderr);
 		return EXIT_USAGE;
 	}
+	o.site = site;
 	rc = cli_load(log, argv[optind], site, false, &in);
 	if (rc != EXIT_PASS)
 		return rc;
+	if (o.out) {
+		rc = write_plan_file(argv[optind], &o, &in, log);
+		cli_free(&in);
+		return rc;
+	}
 	printf("%6s  %-32s %-12s %-12s %-15s %-15s %-10s %s\n", "PROBE", "RULE", "FROM", "TO", "SRC",
 	    "DST", "PORT", "EXPECT");
 	for (i = 0; i < plan_nprobes(in.pl); i++) {

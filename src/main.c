@@ -17,6 +17,8 @@ static const struct command commands[] = {
 	{ "compile", cmd_compile, "compile a profile and site into an nftables ruleset" },
 	{ "plan", cmd_plan, "list the probes a profile and site expand to" },
 	{ "lab", cmd_lab, "run a profile end to end in a namespace lab with an nftables firewall" },
+	{ "listen", cmd_listen, "capture on the far side of a firewall, for one endpoint of a plan" },
+	{ "send", cmd_send, "send one source endpoint's probes of a plan, capturing both ways" },
 	{ "correlate", cmd_correlate, "re-derive the verdicts of a run from its captures alone" },
 };
 

@@ -275,6 +275,25 @@ run_write_plan_file(const struct run_params *rp, const char *path, char *err, si
 }
 
 int
+run_plan_for(struct run_params *rp, const char *profile, const char *site, unsigned rate,
+    unsigned linger_ms, unsigned retries, char *err, size_t errlen)
+{
+	if (run_init(rp, err, errlen) != 0)
+		return -1;
+	snprintf(rp->profile_src, sizeof(rp->profile_src), "%s", profile);
+	snprintf(rp->site_src, sizeof(rp->site_src), "%s", site);
+	snprintf(rp->profile_copy, sizeof(rp->profile_copy), "%s", profile);
+	snprintf(rp->site_copy, sizeof(rp->site_copy), "%s", site);
+	rp->rate = rate;
+	rp->linger_ms = linger_ms;
+	rp->retries = retries;
+	if (sha256_file_hex(profile, rp->profile_sha256, err, errlen) != 0 ||
+	    sha256_file_hex(site, rp->site_sha256, err, errlen) != 0)
+		return -1;
+	return 0;
+}
+
+int
 run_write_plan(const struct run_params *rp, const char *dir, char *err, size_t errlen)
 {
 	char path[1024];

@@ -1,0 +1,274 @@
+/* The split operation: `send` on a host in a source zone and `listen` on a
+ * host on the far side of the firewall, each from the same plan file, each
+ * writing its capture and capture file for `correlate` to join later. */
+#include <errno.h>
+#include <getopt.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "agent.h"
+#include "cli.h"
+#include "correlate.h"
+#include "run.h"
+
+#define LISTEN_MAX_S_DEFAULT 3600
+#define SEND_MAX_S           86400
+
+struct agent_opts {
+	const char   *plan, *as, *iface, *out;
+	unsigned long duration, rate, retries;
+	bool          rate_set, retries_set;
+};
+
+static const char send_usage[] =
+    "usage: ruleproof send --plan RUN.plan [--as NAME] [--iface IF] [--out DIR]\n"
+    "                      [--rate PPS] [--retries N]\n"
+    "Sends the probes of one source endpoint of the plan from this host and\n"
+    "captures what leaves and what comes back (tx-NAME.pcap and tx-NAME.json in\n"
+    "DIR, default captures/RUN-ID).  NAME defaults to the endpoint whose address\n"
+    "this host has; IF to the interface that holds it.  Needs root.\n";
+
+static const char listen_usage[] =
+    "usage: ruleproof listen --plan RUN.plan [--as NAME] [--iface IF] [--out DIR]\n"
+    "                        [--duration S]\n"
+    "Captures, on the far side of the firewall, what reaches one destination\n"
+    "endpoint of the plan (rx-NAME.pcap and rx-NAME.json in DIR, default\n"
+    "captures/RUN-ID), until SIGINT or SIGTERM, or for S seconds (default 3600).\n"
+    "Start it before `ruleproof send`, stop it after.  Needs root.\n";
+
+static int
+parse_agent_opts(int argc, char **argv, bool sender, struct agent_opts *o,
+    const struct rp_log *log)
+{
+	static const struct option opts[] = {
+		{ "plan", required_argument, NULL, 'p' }, { "as", required_argument, NULL, 'a' },
+		{ "iface", required_argument, NULL, 'i' }, { "out", required_argument, NULL, 'o' },
+		{ "duration", required_argument, NULL, 'd' }, { "rate", required_argument, NULL, 'r' },
+		{ "retries", required_argument, NULL, 'R' }, { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	*o = (struct agent_opts){ .duration = LISTEN_MAX_S_DEFAULT };
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "p:a:i:o:d:r:R:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p': o->plan = optarg; break;
+		case 'a': o->as = optarg; break;
+		case 'i': o->iface = optarg; break;
+		case 'o': o->out = optarg; break;
+		case 'd':
+			if (sender || cli_parse_uint(optarg, 7 * 86400, &o->duration) != 0 || !o->duration)
+				return log_warnx(log, "--duration takes seconds from 1 to 604800 (listen only)"), -1;
+			break;
+		case 'r':
+			if (!sender || cli_parse_uint(optarg, 1000000, &o->rate) != 0 || !o->rate)
+				return log_warnx(log, "--rate takes a number from 1 to 1000000 (send only)"), -1;
+			o->rate_set = true;
+			break;
+		case 'R':
+			if (!sender || cli_parse_uint(optarg, 10, &o->retries) != 0)
+				return log_warnx(log, "--retries takes a number from 0 to 10 (send only)"), -1;
+			o->retries_set = true;
+			break;
+		case 'h': fputs(sender ? send_usage : listen_usage, stdout); return 1;
+		default: return -1;
+		}
+	}
+	if (optind != argc || !o->plan)
+		return -1;
+	return 0;
+}
+
+static bool
+is_role_of(const struct plan *pl, size_t ep, bool sender)
+{
+	size_t i, n = sender ? plan_nsenders(pl) : plan_nreceivers(pl);
+
+	for (i = 0; i < n; i++)
+		if ((sender ? plan_sender(pl, i) : plan_receiver(pl, i)) == ep)
+			return true;
+	return false;
+}
+
+static bool
+sockaddr_is(const struct sockaddr *sa, const struct rp_addr *a)
+{
+	if (sa->sa_family == AF_INET && a->family == AF_INET)
+		return memcmp(&((const struct sockaddr_in *)(const void *)sa)->sin_addr, a->b, 4) == 0;
+	if (sa->sa_family == AF_INET6 && a->family == AF_INET6)
+		return memcmp(&((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, a->b, 16) == 0;
+	return false;
+}
+
+/* The interface that holds addr on this host, into iface; false if none. */
+static bool
+local_iface(const struct rp_addr *addr, char *iface, size_t len)
+{
+	struct ifaddrs *ifs, *i;
+	bool found = false;
+
+	if (getifaddrs(&ifs) != 0)
+		return false;
+	for (i = ifs; i && !found; i = i->ifa_next)
+		if (i->ifa_addr && sockaddr_is(i->ifa_addr, addr)) {
+			snprintf(iface, len, "%s", i->ifa_name);
+			found = true;
+		}
+	freeifaddrs(ifs);
+	return found;
+}
+
+/* Picks the endpoint this agent acts for: the one named by --as, or the
+ * only one of the right role whose address this host has. */
+static long
+pick_endpoint(const struct cli_inputs *in, const struct agent_opts *o, bool sender,
+    const struct rp_log *log)
+{
+	const char *role = sender ? "source" : "destination";
+	char ifn[IF_NAMESIZE];
+	long ep = -1;
+	size_t e;
+
+	if (o->as) {
+		ep = profile_find_endpoint(in->prof, o->as);
+		if (ep < 0 || !is_role_of(in->pl, (size_t)ep, sender)) {
+			log_warnx(log, "'%s' is not a %s of any probe in this plan", o->as, role);
+			return -1;
+		}
+		return ep;
+	}
+	for (e = 0; e < profile_nendpoints(in->prof); e++) {
+		if (!is_role_of(in->pl, e, sender) || !local_iface(plan_addr(in->pl, e), ifn, sizeof(ifn)))
+			continue;
+		if (ep >= 0) {
+			log_warnx(log, "this host is both '%s' and '%s': say which with --as",
+			    profile_endpoint(in->prof, (size_t)ep)->name, profile_endpoint(in->prof, e)->name);
+			return -1;
+		}
+		ep = (long)e;
+	}
+	if (ep < 0)
+		log_warnx(log, "no %s endpoint of the plan has an address on this host: use --as", role);
+	return ep;
+}
+
+static int
+make_out_dir(const char *dir, const struct rp_log *log)
+{
+	char path[1024], *p;
+
+	snprintf(path, sizeof(path), "%s", dir);
+	for (p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0755) != 0 && errno != EEXIST)
+			return log_warn(log, "%s", path), -1;
+		*p = '/';
+	}
+	if (mkdir(path, 0755) != 0 && errno != EEXIST)
+		return log_warn(log, "%s", path), -1;
+	return 0;
+}
+
+struct agent_files {
+	char dir[1024], pname[256], mname[256], ppath[1300], mpath[1300], iface[IF_NAMESIZE];
+};
+
+/* Where the capture goes; an existing capture is evidence and is never
+ * overwritten. */
+static int
+prepare_files(const struct cli_inputs *in, const struct run_params *rp, const struct agent_opts *o,
+    size_t ep, bool sender, struct agent_files *f, const struct rp_log *log)
+{
+	const char *name = profile_endpoint(in->prof, ep)->name;
+
+	if (o->out)
+		snprintf(f->dir, sizeof(f->dir), "%s", o->out);
+	else
+		snprintf(f->dir, sizeof(f->dir), "captures/%s", rp->id);
+	corr_capture_names(name, sender, f->pname, sizeof(f->pname), f->mname, sizeof(f->mname));
+	snprintf(f->ppath, sizeof(f->ppath), "%s/%s", f->dir, f->pname);
+	snprintf(f->mpath, sizeof(f->mpath), "%s/%s", f->dir, f->mname);
+	if (o->iface)
+		snprintf(f->iface, sizeof(f->iface), "%s", o->iface);
+	else if (!local_iface(plan_addr(in->pl, ep), f->iface, sizeof(f->iface))) {
+		char a[ADDR_STRLEN];
+		log_warnx(log, "%s's address %s is not on this host: give --iface", name,
+		    addr_fmt(plan_addr(in->pl, ep), a));
+		return -1;
+	}
+	if (make_out_dir(f->dir, log) != 0)
+		return -1;
+	if (access(f->ppath, F_OK) == 0 || access(f->mpath, F_OK) == 0) {
+		log_warnx(log, "%s already holds a capture of %s; evidence is never overwritten",
+		    f->dir, name);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+run_agent(int argc, char **argv, bool sender, const struct rp_log *log)
+{
+	struct agent_opts o;
+	struct run_params rp;
+	struct cli_inputs in;
+	struct agent_files f;
+	struct agent_cfg cfg;
+	struct rp_log lg = *log;
+	char who[96];
+	long ep;
+	int rc = parse_agent_opts(argc, argv, sender, &o, log);
+
+	if (rc != 0) {
+		if (rc < 0)
+			fputs(sender ? send_usage : listen_usage, stderr);
+		return rc < 0 ? EXIT_USAGE : EXIT_PASS;
+	}
+	rc = cli_load_plan(log, o.plan, &rp, &in);
+	if (rc != EXIT_PASS)
+		return rc;
+	ep = pick_endpoint(&in, &o, sender, log);
+	if (ep < 0 || prepare_files(&in, &rp, &o, (size_t)ep, sender, &f, log) != 0) {
+		cli_free(&in);
+		return EXIT_USAGE;
+	}
+	snprintf(who, sizeof(who), "%s %s", sender ? "send" : "listen",
+	    profile_endpoint(in.prof, (size_t)ep)->name);
+	lg.who = who;
+	cfg = (struct agent_cfg){
+		.plan = in.pl, .endpoint = (size_t)ep, .iface = f.iface, .pcap_path = f.ppath,
+		.pcap_name = f.pname, .meta_path = f.mpath, .key = rp.key,
+		.rate = o.rate_set ? (unsigned)o.rate : rp.rate, .linger_ms = rp.linger_ms,
+		.retries = o.retries_set ? (unsigned)o.retries : rp.retries,
+		.max_seconds = sender ? SEND_MAX_S : (unsigned)o.duration,
+		.ready_fd = -1, .stop_fd = -1, .signal_stops = !sender, .log = &lg,
+	};
+	log_info(&lg, "%s on %s, run %s, capture %s%s", sender ? "sending" : "listening",
+	    f.iface, rp.id, f.ppath, sender ? "" : " (stop with Ctrl-C or SIGTERM)");
+	rc = sender ? agent_send(&cfg) : agent_listen(&cfg);
+	if (rc == 0)
+		log_info(&lg, "done: %s and %s", f.ppath, f.mname);
+	cli_free(&in);
+	return rc == 0 ? EXIT_PASS : EXIT_RUN;
+}
+
+int
+cmd_send(int argc, char **argv, const struct rp_log *log)
+{
+	return run_agent(argc, argv, true, log);
+}
+
+int
+cmd_listen(int argc, char **argv, const struct rp_log *log)
+{
+	return run_agent(argc, argv, false, log);
+}
