@@ -50,8 +50,11 @@ struct pkt {
 };
 
 /* dlt is the pcap link type (DLT_EN10MB, DLT_RAW, DLT_LINUX_SLL ...).
- * Returns 0 for an IPv4 packet that was dissected, -1 otherwise. */
+ * Returns 0 for an IPv4 or IPv6 packet that was dissected (extension
+ * headers walked; ICMP or ICMPv6 destination unreachable with its quote),
+ * -1 otherwise.  For IPv6, ip.ttl is the hop limit and ip.id is 0. */
 int  pkt_dissect(int dlt, const uint8_t *frame, size_t caplen, struct pkt *out);
+/* An ICMP type 3 or ICMPv6 type 1 that quotes a TCP or UDP header. */
 bool pkt_is_icmp_unreach(const struct pkt *);
 
 #endif

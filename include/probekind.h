@@ -60,6 +60,13 @@ const struct probe_kind *probekind_for(const struct probe *);
 /* All kinds, NULL-terminated, for decoders that do not know the kind yet. */
 const struct probe_kind *const *probekind_all(void);
 
+/* Builds (or patches, through *tag) the IPv4 or IPv6 header under a kind's
+ * transport header of l4len bytes; the libnet context must be RAW4 for an
+ * IPv4 pair and RAW6 for an IPv6 pair.  Returns 0 or -1. */
+int probekind_build_ip(libnet_t *l, libnet_ptag_t *tag, const struct rp_addr *src,
+                       const struct rp_addr *dst, uint8_t proto, uint16_t l4len,
+                       uint16_t ipid);
+
 /* A BPF filter that keeps the evidence of every kind (the union of theirs). */
 const char *probekind_filter(void);
 

@@ -107,35 +107,57 @@ finish(struct agent_meta *m, struct capture *cap, const struct agent_cfg *cfg, c
 	return m->complete ? 0 : 3;
 }
 
-/* The libnet context holds one packet's headers, which a kind patches from
- * probe to probe; a probe of another kind starts a fresh packet. */
+/* A libnet context holds one packet's headers, which a kind patches from
+ * probe to probe; a probe of another kind or IP version starts a fresh
+ * packet.  IPv4 and IPv6 need contexts of their own (raw sockets of each
+ * family), opened when first needed. */
 struct crafter {
-	libnet_t                *l;
+	libnet_t                *l4, *l6, *cur;
 	libnet_ptag_t            tags[PROBE_MAX_TAGS];
 	const struct probe_kind *kind;
+	char                     err[LIBNET_ERRBUF_SIZE];
 };
+
+static libnet_t *
+crafter_for(struct crafter *cr, const struct rp_addr *src)
+{
+	bool v6 = addr_is_v6(src);
+	libnet_t **slot = v6 ? &cr->l6 : &cr->l4;
+
+	if (!*slot)
+		*slot = libnet_init(v6 ? LIBNET_RAW6 : LIBNET_RAW4, NULL, cr->err);
+	return *slot;
+}
 
 static int
 send_one(struct crafter *cr, struct probeid *pid, const struct agent_cfg *cfg,
     const struct probe *p)
 {
 	const struct probe_kind *k = probekind_for(p);
-	libnet_t *l = cr->l;
-	libnet_ptag_t *tags = cr->tags;
+	const struct rp_addr *src = plan_probe_src(cfg->plan, p);
+	libnet_t *l = crafter_for(cr, src);
 	struct probe_carriers c;
 
-	if (!k)
+	if (!k || !l)
 		return -1;
-	if (k != cr->kind) {
+	if (k != cr->kind || l != cr->cur) {
 		libnet_clear_packet(l);
 		memset(cr->tags, 0, sizeof(cr->tags));
 		cr->kind = k;
+		cr->cur = l;
 	}
 	probeid_encode(pid, p->id, &c);
-	if (k->build(l, tags, plan_probe_src(cfg->plan, p), plan_probe_dst(cfg->plan, p),
-	    p->port, &c) != 0)
+	if (k->build(l, cr->tags, src, plan_probe_dst(cfg->plan, p), p->port, &c) != 0)
 		return -1;
 	return libnet_write(l) < 0 ? -1 : 0;
+}
+
+static const char *
+crafter_error(const struct crafter *cr)
+{
+	if (cr->cur)
+		return libnet_geterror(cr->cur);
+	return cr->err[0] ? cr->err : "no raw socket";
 }
 
 /* Everything a sender works with while it sends. */
@@ -219,7 +241,7 @@ send_pass(struct sender *s, bool retry)
 				s->m->sent++;
 			atomic_fetch_add(retry ? &s->prog->retried : &s->prog->sent, 1);
 		} else if (s->m->send_errors++ == 0) {
-			log_warnx(s->cfg->log, "send: %s", libnet_geterror(s->cr.l));
+			log_warnx(s->cfg->log, "send: %s", crafter_error(&s->cr));
 		}
 		s->next += s->gap;
 	}
@@ -275,7 +297,7 @@ send_rounds(struct sender *s)
 int
 agent_send(const struct agent_cfg *cfg)
 {
-	char err[256] = "", lerr[LIBNET_ERRBUF_SIZE] = "";
+	char err[256] = "";
 	struct agent_meta m;
 	struct sender s = { .cfg = cfg, .m = &m };
 	int w;
@@ -292,19 +314,22 @@ agent_send(const struct agent_cfg *cfg)
 	}
 	m.started_us = now_ns(CLOCK_REALTIME) / 1000;
 	s.dlt = capture_datalink(s.cap);
-	s.cr.l = libnet_init(LIBNET_RAW4, NULL, lerr);
 	s.pid = probeid_new(cfg->key);
 	s.answered = calloc(plan_nprobes(cfg->plan) + 1, 1);
-	if (!s.cr.l || !s.pid || !s.answered) {
-		snprintf(m.error, sizeof(m.error), "%s", !s.cr.l ? lerr : "out of memory");
+	/* The raw socket is opened before the first probe, so that a missing
+	 * privilege is an error here and not a run of failed sends. */
+	if (!crafter_for(&s.cr, plan_addr(cfg->plan, cfg->endpoint)) || !s.pid || !s.answered) {
+		snprintf(m.error, sizeof(m.error), "%s", !s.pid || !s.answered ? "out of memory" : s.cr.err);
 	} else {
 		capture_set_sink(s.cap, on_own_packet, &s);
 		notify_ready(cfg->ready_fd);
 		s.next = now_ns(CLOCK_MONOTONIC);
 		send_rounds(&s);
 	}
-	if (s.cr.l)
-		libnet_destroy(s.cr.l);
+	if (s.cr.l4)
+		libnet_destroy(s.cr.l4);
+	if (s.cr.l6)
+		libnet_destroy(s.cr.l6);
 	w = finish(&m, s.cap, cfg, err, sizeof(err));
 	probeid_free(s.pid);
 	free(s.answered);

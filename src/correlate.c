@@ -424,17 +424,22 @@ verdict_name(enum verdict v)
 }
 
 static const char *
-icmp_meaning(uint8_t type, uint8_t code)
+icmp_meaning(bool v6, uint8_t type, uint8_t code)
 {
-	if (type != 3)
-		return "";
-	switch (code) {
-	case 0: return " net unreachable";
-	case 1: return " host unreachable";
-	case 3: return " port unreachable";
-	case 9: case 10: case 13: return " administratively prohibited";
-	default: return "";
-	}
+	static const char *const v4[16] = {
+		[0] = " net unreachable", [1] = " host unreachable", [2] = " protocol unreachable",
+		[3] = " port unreachable", [9] = " net administratively prohibited",
+		[10] = " host administratively prohibited", [13] = " administratively prohibited",
+	};
+	static const char *const v6names[8] = {
+		[0] = " no route", [1] = " administratively prohibited", [2] = " beyond scope",
+		[3] = " address unreachable", [4] = " port unreachable", [5] = " source policy",
+		[6] = " reject route",
+	};
+
+	if (v6)
+		return type == 1 && code < 8 && v6names[code] ? v6names[code] : "";
+	return type == 3 && code < 16 && v4[code] ? v4[code] : "";
 }
 
 static const char *
@@ -475,14 +480,16 @@ probe_result_detail(const struct corr *c, uint32_t id, char *buf, size_t len)
 	const struct probe_result *r = &c->res[id];
 	const char *dst = profile_endpoint(plan_profile(c->pl), p->dst)->name;
 	const char *what = p->proto == RP_PROTO_UDP ? "datagram" : "SYN";
+	bool v6 = addr_is_v6(&r->reply_from);
+	const char *icmp = v6 ? "ICMPv6" : "ICMP";
 	char from[ADDR_STRLEN];
 
 	addr_fmt(&r->reply_from, from);
 	switch (r->ev) {
 	case EVD_ARRIVED:
-		if (r->icmp_type == 3 && c->obs[id].reply == EV_UNREACH)
-			snprintf(buf, len, "%s arrived at %s; ICMP %u/%u%s from %s", what, dst,
-			    r->icmp_type, r->icmp_code, icmp_meaning(r->icmp_type, r->icmp_code), from);
+		if (c->obs[id].reply == EV_UNREACH)
+			snprintf(buf, len, "%s arrived at %s; %s %u/%u%s from %s", what, dst, icmp, r->icmp_type,
+			    r->icmp_code, icmp_meaning(v6, r->icmp_type, r->icmp_code), from);
 		else
 			snprintf(buf, len, "%s arrived at %s", what, dst);
 		break;
@@ -497,8 +504,8 @@ probe_result_detail(const struct corr *c, uint32_t id, char *buf, size_t len)
 		    from, r->reply_ttl, what, dst);
 		break;
 	case EVD_ICMP_UNREACHABLE:
-		snprintf(buf, len, "ICMP %u/%u%s from %s", r->icmp_type, r->icmp_code,
-		    icmp_meaning(r->icmp_type, r->icmp_code), from);
+		snprintf(buf, len, "%s %u/%u%s from %s", icmp, r->icmp_type, r->icmp_code,
+		    icmp_meaning(v6, r->icmp_type, r->icmp_code), from);
 		break;
 	case EVD_SILENT_DROP:
 		snprintf(buf, len, "nothing reached %s, nothing came back (capture live, lossless)", dst);

@@ -7,14 +7,22 @@
 #include "rd.h"
 
 #define ETHERTYPE_IPV4 0x0800
+#define ETHERTYPE_IPV6 0x86dd
 #define ETHERTYPE_VLAN 0x8100
 #define ETHERTYPE_QINQ 0x88a8
 #define MAX_VLAN_TAGS  4
 #define ICMP_UNREACH   3
+#define ICMP6_UNREACH  1
+#define PROTO_ICMP     1
+#define PROTO_ICMP6    58
+/* Extension headers walked before giving up: more is an attack, not a
+ * packet worth judging. */
+#define MAX_EXT_HDRS   8
 
-/* Walks link-layer headers to the start of the IPv4 header. */
+/* Walks link-layer headers to the start of the IP header; *et gets the
+ * ethertype (for raw IP, from the version nibble). */
 static int
-skip_link(int dlt, struct rd *r)
+skip_link(int dlt, struct rd *r, uint16_t *etp)
 {
 	uint16_t et;
 	int tags = 0;
@@ -24,6 +32,9 @@ skip_link(int dlt, struct rd *r)
 #ifdef DLT_IPV4
 	case DLT_IPV4:
 #endif
+		if (rd_left(r) < 1)
+			return -1;
+		*etp = (r->p[r->off] >> 4) == 6 ? ETHERTYPE_IPV6 : ETHERTYPE_IPV4;
 		return 0;
 	case DLT_LINUX_SLL:
 		rd_skip(r, 14);
@@ -40,7 +51,59 @@ skip_link(int dlt, struct rd *r)
 	default:
 		return -1;
 	}
-	return rd_ok(r) && et == ETHERTYPE_IPV4 ? 0 : -1;
+	*etp = et;
+	return rd_ok(r) && (et == ETHERTYPE_IPV4 || et == ETHERTYPE_IPV6) ? 0 : -1;
+}
+
+static bool
+is_ext_header(uint8_t nh)
+{
+	return nh == 0 || nh == 43 || nh == 44 || nh == 60;
+}
+
+/* Reads an IPv6 header and its extension headers; ip->proto gets the upper
+ * layer and *l4 a reader over it.  A non-first fragment has no transport
+ * header and is refused. */
+static int
+parse_ipv6(struct rd *r, struct pkt_ip *ip, struct rd *l4, bool quoted)
+{
+	uint8_t vtc = rd_u8(r), nh;
+	uint16_t plen;
+	int hops;
+	struct rd body;
+
+	rd_skip(r, 3);
+	plen = rd_be16(r);
+	nh = rd_u8(r);
+	ip->ttl = rd_u8(r);
+	ip->id = 0;
+	memset(&ip->src, 0, sizeof(ip->src));
+	memset(&ip->dst, 0, sizeof(ip->dst));
+	ip->src.family = ip->dst.family = AF_INET6;
+	rd_bytes(r, ip->src.b, 16);
+	rd_bytes(r, ip->dst.b, 16);
+	if (!rd_ok(r) || (vtc >> 4) != 6)
+		return -1;
+	body = (quoted || rd_left(r) < plen) ? rd_rest(r) : rd_sub(r, plen);
+	for (hops = 0; is_ext_header(nh) && hops < MAX_EXT_HDRS; hops++) {
+		uint8_t next = rd_u8(&body), len = rd_u8(&body);
+		if (nh == 44) {
+			uint16_t off = rd_be16(&body);
+			if ((off & 0xfff8) != 0)
+				return -1;
+			rd_skip(&body, 4);
+		} else {
+			rd_skip(&body, (size_t)len * 8 + 6);
+		}
+		nh = next;
+		if (!rd_ok(&body))
+			return -1;
+	}
+	if (is_ext_header(nh))
+		return -1;
+	ip->proto = nh;
+	*l4 = body;
+	return 0;
 }
 
 /* Reads an IPv4 header; *r is left on the transport header, and *l4 is a
@@ -78,6 +141,12 @@ parse_ipv4(struct rd *r, struct pkt_ip *ip, struct rd *l4, bool quoted)
 	else
 		*l4 = rd_sub(r, totlen - ihl);
 	return rd_ok(l4) ? 0 : -1;
+}
+
+static int
+parse_ip(uint16_t et, struct rd *r, struct pkt_ip *ip, struct rd *l4, bool quoted)
+{
+	return et == ETHERTYPE_IPV6 ? parse_ipv6(r, ip, l4, quoted) : parse_ipv4(r, ip, l4, quoted);
 }
 
 #define TCPOPT_EOL       0
@@ -158,18 +227,21 @@ parse_l4(struct rd *r, uint8_t proto, struct pkt_l4 *l4)
 	return PKT_TCP;
 }
 
+/* ICMP and ICMPv6 share the layout this needs: type, code, 4 more bytes of
+ * header, then (for a destination unreachable) the offending packet of the
+ * same IP version. */
 static void
-parse_icmp(struct rd *r, struct pkt *out)
+parse_icmp(struct rd *r, bool v6, struct pkt *out)
 {
 	struct rd quote, ql4;
 
 	out->icmp_type = rd_u8(r);
 	out->icmp_code = rd_u8(r);
 	rd_skip(r, 6);
-	if (!rd_ok(r) || out->icmp_type != ICMP_UNREACH)
+	if (!rd_ok(r) || out->icmp_type != (v6 ? ICMP6_UNREACH : ICMP_UNREACH))
 		return;
 	quote = rd_rest(r);
-	if (parse_ipv4(&quote, &out->q_ip, &ql4, true) != 0)
+	if (parse_ip(v6 ? ETHERTYPE_IPV6 : ETHERTYPE_IPV4, &quote, &out->q_ip, &ql4, true) != 0)
 		return;
 	out->q_kind = parse_l4(&ql4, out->q_ip.proto, &out->q_l4);
 	out->has_quote = out->q_kind != PKT_OTHER;
@@ -179,14 +251,19 @@ int
 pkt_dissect(int dlt, const uint8_t *frame, size_t caplen, struct pkt *out)
 {
 	struct rd r = rd_init(frame, caplen), l4;
+	uint16_t et = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (skip_link(dlt, &r) != 0 || parse_ipv4(&r, &out->ip, &l4, false) != 0)
+	if (skip_link(dlt, &r, &et) != 0 || parse_ip(et, &r, &out->ip, &l4, false) != 0)
 		return -1;
 	switch (out->ip.proto) {
-	case 1: {
+	case PROTO_ICMP:
+	case PROTO_ICMP6: {
 		struct rd ic = l4;
-		parse_icmp(&ic, out);
+		bool v6 = et == ETHERTYPE_IPV6;
+		if (v6 != (out->ip.proto == PROTO_ICMP6))
+			break;        /* ICMPv4 over IPv6 or the reverse: not ours */
+		parse_icmp(&ic, v6, out);
 		if (rd_ok(&ic) || out->has_quote)
 			out->kind = PKT_ICMP;
 		break;
@@ -204,5 +281,7 @@ pkt_dissect(int dlt, const uint8_t *frame, size_t caplen, struct pkt *out)
 bool
 pkt_is_icmp_unreach(const struct pkt *p)
 {
-	return p->kind == PKT_ICMP && p->icmp_type == ICMP_UNREACH && p->has_quote;
+	uint8_t want = p->ip.src.family == AF_INET6 ? ICMP6_UNREACH : ICMP_UNREACH;
+
+	return p->kind == PKT_ICMP && p->icmp_type == want && p->has_quote;
 }

@@ -5,7 +5,6 @@
 #include "probekind.h"
 
 #define SYN_WINDOW 64240
-#define SYN_TTL    64
 /* The options a Linux client puts in a SYN (MSS, SACK permitted, timestamps,
  * window scale), so that the probe looks like real traffic to middleboxes;
  * the timestamp value is patched per probe at TS_OFFSET. */
@@ -35,12 +34,7 @@ syn_build(libnet_t *l, libnet_ptag_t tags[PROBE_MAX_TAGS], const struct rp_addr 
     const struct rp_addr *dst, uint16_t dport, const struct probe_carriers *c)
 {
 	uint8_t opt[SYN_OPTLEN];
-	uint32_t s, d;
 
-	if (addr_is_v6(src) || addr_is_v6(dst))
-		return -1;
-	memcpy(&s, src->b, 4);
-	memcpy(&d, dst->b, 4);
 	/* libnet stacks headers from the innermost out: options, TCP, IP. */
 	syn_options(opt, c->tsval);
 	tags[2] = libnet_build_tcp_options(opt, SYN_OPTLEN, l, tags[2]);
@@ -50,9 +44,8 @@ syn_build(libnet_t *l, libnet_ptag_t tags[PROBE_MAX_TAGS], const struct rp_addr 
 	    LIBNET_TCP_H + SYN_OPTLEN, NULL, 0, l, tags[0]);
 	if (tags[0] == -1)
 		return -1;
-	tags[1] = libnet_build_ipv4(LIBNET_IPV4_H + LIBNET_TCP_H + SYN_OPTLEN, 0, c->ipid, 0,
-	    SYN_TTL, IPPROTO_TCP, 0, s, d, NULL, 0, l, tags[1]);
-	return tags[1] == -1 ? -1 : 0;
+	return probekind_build_ip(l, &tags[1], src, dst, IPPROTO_TCP, LIBNET_TCP_H + SYN_OPTLEN,
+	    c->ipid);
 }
 
 static enum decode_result

@@ -6,7 +6,6 @@
  * foreign). */
 #include "probekind.h"
 
-#define UDP_TTL      64
 #define UDP_PAYLOAD  16
 
 static const uint8_t udp_magic[4] = { 'r', 'p', 'u', '1' };
@@ -31,12 +30,7 @@ udp_build(libnet_t *l, libnet_ptag_t tags[PROBE_MAX_TAGS], const struct rp_addr 
     const struct rp_addr *dst, uint16_t dport, const struct probe_carriers *c)
 {
 	uint8_t payload[UDP_PAYLOAD] = { 0 };
-	uint32_t s, d;
 
-	if (addr_is_v6(src) || addr_is_v6(dst))
-		return -1;
-	memcpy(&s, src->b, 4);
-	memcpy(&d, dst->b, 4);
 	memcpy(payload, udp_magic, sizeof(udp_magic));
 	put32(payload + 4, c->seq);
 	put32(payload + 8, c->tsval);
@@ -44,9 +38,8 @@ udp_build(libnet_t *l, libnet_ptag_t tags[PROBE_MAX_TAGS], const struct rp_addr 
 	    UDP_PAYLOAD, l, tags[0]);
 	if (tags[0] == -1)
 		return -1;
-	tags[1] = libnet_build_ipv4(LIBNET_IPV4_H + LIBNET_UDP_H + UDP_PAYLOAD, 0, c->ipid, 0,
-	    UDP_TTL, IPPROTO_UDP, 0, s, d, NULL, 0, l, tags[1]);
-	return tags[1] == -1 ? -1 : 0;
+	return probekind_build_ip(l, &tags[1], src, dst, IPPROTO_UDP, LIBNET_UDP_H + UDP_PAYLOAD,
+	    c->ipid);
 }
 
 /* Carriers of a datagram (or of the datagram an ICMP error quotes).

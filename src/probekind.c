@@ -1,6 +1,7 @@
 #include "probekind.h"
 
 #include <stddef.h>
+#include <string.h>
 
 static const struct probe_kind *const registry[] = {
 	&probe_kind_syn,
@@ -23,6 +24,29 @@ const struct probe_kind *const *
 probekind_all(void)
 {
 	return registry;
+}
+
+#define PROBE_TTL 64
+
+int
+probekind_build_ip(libnet_t *l, libnet_ptag_t *tag, const struct rp_addr *src,
+    const struct rp_addr *dst, uint8_t proto, uint16_t l4len, uint16_t ipid)
+{
+	if (src->family != dst->family)
+		return -1;
+	if (addr_is_v6(src)) {
+		struct libnet_in6_addr s, d;
+		memcpy(&s, src->b, 16);
+		memcpy(&d, dst->b, 16);
+		*tag = libnet_build_ipv6(0, 0, l4len, proto, PROBE_TTL, s, d, NULL, 0, l, *tag);
+	} else {
+		uint32_t s, d;
+		memcpy(&s, src->b, 4);
+		memcpy(&d, dst->b, 4);
+		*tag = libnet_build_ipv4((uint16_t)(LIBNET_IPV4_H + l4len), 0, ipid, 0, PROBE_TTL,
+		    proto, 0, s, d, NULL, 0, l, *tag);
+	}
+	return *tag == -1 ? -1 : 0;
 }
 
 const char *

@@ -572,6 +572,141 @@ test_trailing_padding(void)
 	CU_ASSERT_EQUAL(p.l4.ack, 0);
 }
 
+/* IPv6: built by hand, byte by byte, in network order. */
+static size_t
+v6_header(uint8_t *b, uint16_t plen, uint8_t nh, uint8_t hlim, uint8_t src_last, uint8_t dst_last)
+{
+	static const uint8_t doc[4] = { 0x20, 0x01, 0x0d, 0xb8 };
+
+	memset(b, 0, 40);
+	b[0] = 0x60;
+	b[4] = (uint8_t)(plen >> 8);
+	b[5] = (uint8_t)plen;
+	b[6] = nh;
+	b[7] = hlim;
+	memcpy(b + 8, doc, 4);
+	b[23] = src_last;
+	memcpy(b + 24, doc, 4);
+	b[39] = dst_last;
+	return 40;
+}
+
+static size_t
+tcp_syn(uint8_t *b, uint16_t sport, uint16_t dport, uint32_t seq)
+{
+	memset(b, 0, 20);
+	b[0] = (uint8_t)(sport >> 8), b[1] = (uint8_t)sport;
+	b[2] = (uint8_t)(dport >> 8), b[3] = (uint8_t)dport;
+	b[4] = (uint8_t)(seq >> 24), b[5] = (uint8_t)(seq >> 16);
+	b[6] = (uint8_t)(seq >> 8), b[7] = (uint8_t)seq;
+	b[12] = 5 << 4;
+	b[13] = TCPF_SYN;
+	return 20;
+}
+
+static void
+test_ipv6_tcp(void)
+{
+	uint8_t f[128];
+	struct pkt p;
+	struct rp_addr want;
+	size_t n = v6_header(f, 20, 6, 63, 1, 2);
+
+	n += tcp_syn(f + n, 40000, 443, 0xdeadbeef);
+	CU_ASSERT_EQUAL_FATAL(pkt_dissect(DLT_RAW, f, n, &p), 0);
+	CU_ASSERT_EQUAL(p.kind, PKT_TCP);
+	CU_ASSERT_EQUAL(p.ip.ttl, 63);
+	CU_ASSERT_EQUAL(p.l4.sport, 40000);
+	CU_ASSERT_EQUAL(p.l4.dport, 443);
+	CU_ASSERT_EQUAL(p.l4.seq, 0xdeadbeef);
+	CU_ASSERT_TRUE(addr_parse("2001:db8::1", &want) && addr_eq(&p.ip.src, &want));
+	CU_ASSERT_TRUE(addr_parse("2001:db8::2", &want) && addr_eq(&p.ip.dst, &want));
+	/* Every truncation is refused or read consistently, never overread. */
+	for (size_t cut = 0; cut < n; cut++) {
+		struct pkt q;
+		if (pkt_dissect(DLT_RAW, f, cut, &q) == 0 && q.kind == PKT_TCP)
+			CU_ASSERT_EQUAL(q.l4.dport, 443);
+	}
+}
+
+static void
+test_ipv6_ext_headers(void)
+{
+	uint8_t f[160];
+	struct pkt p;
+	size_t n = v6_header(f, 8 + 16 + 8 + 20, 0, 64, 1, 2);
+
+	/* hop-by-hop (8 bytes) -> destination options (16) -> fragment, first
+	 * (offset 0, more fragments) -> TCP */
+	memset(f + n, 0, 8);
+	f[n] = 60;
+	n += 8;
+	memset(f + n, 0, 16);
+	f[n] = 44;
+	f[n + 1] = 1;
+	n += 16;
+	memset(f + n, 0, 8);
+	f[n] = 6;
+	f[n + 3] = 1;                 /* offset 0, M flag */
+	n += 8;
+	n += tcp_syn(f + n, 1234, 22, 7);
+	CU_ASSERT_EQUAL_FATAL(pkt_dissect(DLT_RAW, f, n, &p), 0);
+	CU_ASSERT_EQUAL(p.kind, PKT_TCP);
+	CU_ASSERT_EQUAL(p.l4.dport, 22);
+	/* The same as a later fragment carries no TCP header. */
+	f[40 + 8 + 16 + 2] = 0x05;    /* offset 0x05xx */
+	CU_ASSERT_EQUAL(pkt_dissect(DLT_RAW, f, n, &p), -1);
+}
+
+static void
+test_ipv6_too_many_ext_headers(void)
+{
+	uint8_t f[40 + 8 * 12 + 20];
+	struct pkt p;
+	size_t n = v6_header(f, 8 * 12 + 20, 60, 64, 1, 2), i;
+
+	for (i = 0; i < 12; i++, n += 8) {
+		memset(f + n, 0, 8);
+		f[n] = i == 11 ? 6 : 60;
+	}
+	n += tcp_syn(f + n, 1, 2, 3);
+	CU_ASSERT_EQUAL(pkt_dissect(DLT_RAW, f, n, &p), -1);
+}
+
+static void
+test_icmpv6_unreach(void)
+{
+	uint8_t f[200];
+	struct pkt p;
+	size_t n, q;
+
+	/* Ethernet, then ICMPv6 1/1 (administratively prohibited) from a
+	 * router quoting our SYN. */
+	memset(f, 0, 14);
+	f[12] = 0x86, f[13] = 0xdd;
+	n = 14 + v6_header(f + 14, 8 + 40 + 20, 58, 64, 0xfe, 1);
+	memset(f + n, 0, 8);
+	f[n] = 1;
+	f[n + 1] = 1;
+	n += 8;
+	q = v6_header(f + n, 20, 6, 63, 1, 2);
+	n += q;
+	n += tcp_syn(f + n, 40000, 3389, 0x01020304);
+	CU_ASSERT_EQUAL_FATAL(pkt_dissect(DLT_EN10MB, f, n, &p), 0);
+	CU_ASSERT_EQUAL(p.kind, PKT_ICMP);
+	CU_ASSERT_EQUAL(p.icmp_type, 1);
+	CU_ASSERT_EQUAL(p.icmp_code, 1);
+	CU_ASSERT_TRUE(pkt_is_icmp_unreach(&p));
+	CU_ASSERT_EQUAL(p.q_kind, PKT_TCP);
+	CU_ASSERT_EQUAL(p.q_l4.dport, 3389);
+	CU_ASSERT_EQUAL(p.q_l4.seq, 0x01020304);
+	CU_ASSERT_TRUE(p.q_l4.has_seq);
+	/* ICMPv4's number (3) means nothing in ICMPv6. */
+	f[14 + 40] = 3;
+	CU_ASSERT_EQUAL(pkt_dissect(DLT_EN10MB, f, n, &p), 0);
+	CU_ASSERT_FALSE(pkt_is_icmp_unreach(&p));
+}
+
 int
 register_pkt_tests(void)
 {
@@ -595,7 +730,11 @@ register_pkt_tests(void)
 	    !CU_add_test(s, "malformed IPv4 header", test_malformed_ip) ||
 	    !CU_add_test(s, "fragments", test_fragments) ||
 	    !CU_add_test(s, "total length beyond caplen", test_totlen_beyond_caplen) ||
-	    !CU_add_test(s, "trailing padding", test_trailing_padding))
+	    !CU_add_test(s, "trailing padding", test_trailing_padding) ||
+	    !CU_add_test(s, "IPv6 TCP", test_ipv6_tcp) ||
+	    !CU_add_test(s, "IPv6 extension headers", test_ipv6_ext_headers) ||
+	    !CU_add_test(s, "IPv6 extension header limit", test_ipv6_too_many_ext_headers) ||
+	    !CU_add_test(s, "ICMPv6 unreachable", test_icmpv6_unreach))
 		return -1;
 	return 0;
 }
