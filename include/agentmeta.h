@@ -25,8 +25,13 @@ struct agent_meta {
 	bool     interrupted;      /* stopped by a signal before the end */
 	bool     complete;         /* pcap written and closed without error */
 	char     error[160];       /* why not complete, or "" */
+	char     privileges[96];   /* how it ran once its sockets were open */
 };
 
+/* The file is created (never overwritten) before an agent gives up root,
+ * and written at its end through the open descriptor. */
+int agentmeta_create(const char *path, char *err, size_t errlen);
+int agentmeta_write_fd(const struct agent_meta *, int fd, char *err, size_t errlen);
 int agentmeta_write(const struct agent_meta *, const char *path, char *err, size_t errlen);
 int agentmeta_read(struct agent_meta *, const char *path, char *err, size_t errlen);
 

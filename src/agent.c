@@ -11,6 +11,7 @@
 
 #include "agentmeta.h"
 #include "capture.h"
+#include "privdrop.h"
 #include "probekind.h"
 #include "sigfd.h"
 
@@ -84,9 +85,45 @@ wait_and_capture(struct capture *cap, int sigfd, int stop_fd, int64_t until_ns,
 	}
 }
 
+/* Opens what an agent writes (capture, capture file) while it may still
+ * create files, then gives up root: from here on it parses untrusted
+ * traffic.  Returns the capture file's descriptor, or -1. */
 static int
-finish(struct agent_meta *m, struct capture *cap, const struct agent_cfg *cfg, char *err,
-    size_t errlen)
+open_outputs(struct agent_meta *m, struct capture **cap, const struct agent_cfg *cfg)
+{
+	char err[256] = "";
+	int fd = agentmeta_create(cfg->meta_path, err, sizeof(err));
+
+	if (fd < 0) {
+		log_warnx(cfg->log, "%s", err);
+		return -1;
+	}
+	*cap = capture_open(cfg->iface, probekind_filter(), cfg->pcap_path, err, sizeof(err));
+	if (!*cap) {
+		log_warnx(cfg->log, "%s", err);
+		close(fd);
+		unlink(cfg->meta_path);
+		return -1;
+	}
+	m->started_us = now_ns(CLOCK_REALTIME) / 1000;
+	return fd;
+}
+
+static int
+drop_privileges(struct agent_meta *m, const struct agent_cfg *cfg)
+{
+	char err[160];
+
+	if (privdrop(m->privileges, sizeof(m->privileges), err, sizeof(err)) == 0)
+		return 0;
+	snprintf(m->error, sizeof(m->error), "%s", err);
+	log_warnx(cfg->log, "%s", err);
+	return -1;
+}
+
+static int
+finish(struct agent_meta *m, struct capture *cap, int metafd, const struct agent_cfg *cfg,
+    char *err, size_t errlen)
 {
 	char cerr[160] = "";
 	int ok = m->error[0] == '\0';
@@ -98,8 +135,8 @@ finish(struct agent_meta *m, struct capture *cap, const struct agent_cfg *cfg, c
 		ok = 0;
 	}
 	m->complete = ok && !m->interrupted;
-	if (agentmeta_write(m, cfg->meta_path, err, errlen) != 0) {
-		log_warnx(cfg->log, "%s", err);
+	if (agentmeta_write_fd(m, metafd, err, errlen) != 0 || close(metafd) != 0) {
+		log_warnx(cfg->log, "%s: %s", cfg->meta_path, err);
 		return 3;
 	}
 	if (!ok)
@@ -300,19 +337,15 @@ agent_send(const struct agent_cfg *cfg)
 	char err[256] = "";
 	struct agent_meta m;
 	struct sender s = { .cfg = cfg, .m = &m };
-	int w;
+	int w, metafd;
 
 	s.sigfd = sigfd_open();
 	s.deadline = now_ns(CLOCK_MONOTONIC) + (int64_t)cfg->max_seconds * NS_PER_S;
 	s.gap = NS_PER_S / (cfg->rate ? cfg->rate : 1);
 	s.prog = cfg->progress ? cfg->progress : &s.dummy;
 	meta_init(&m, cfg, "send");
-	s.cap = capture_open(cfg->iface, probekind_filter(), cfg->pcap_path, err, sizeof(err));
-	if (!s.cap || s.sigfd < 0) {
-		log_warnx(cfg->log, "%s", s.cap ? "signalfd failed" : err);
+	if (s.sigfd < 0 || (metafd = open_outputs(&m, &s.cap, cfg)) < 0)
 		return 3;
-	}
-	m.started_us = now_ns(CLOCK_REALTIME) / 1000;
 	s.dlt = capture_datalink(s.cap);
 	s.pid = probeid_new(cfg->key);
 	s.answered = calloc(plan_nprobes(cfg->plan) + 1, 1);
@@ -320,7 +353,7 @@ agent_send(const struct agent_cfg *cfg)
 	 * privilege is an error here and not a run of failed sends. */
 	if (!crafter_for(&s.cr, plan_addr(cfg->plan, cfg->endpoint)) || !s.pid || !s.answered) {
 		snprintf(m.error, sizeof(m.error), "%s", !s.pid || !s.answered ? "out of memory" : s.cr.err);
-	} else {
+	} else if (drop_privileges(&m, cfg) == 0) {
 		capture_set_sink(s.cap, on_own_packet, &s);
 		notify_ready(cfg->ready_fd);
 		s.next = now_ns(CLOCK_MONOTONIC);
@@ -330,7 +363,7 @@ agent_send(const struct agent_cfg *cfg)
 		libnet_destroy(s.cr.l4);
 	if (s.cr.l6)
 		libnet_destroy(s.cr.l6);
-	w = finish(&m, s.cap, cfg, err, sizeof(err));
+	w = finish(&m, s.cap, metafd, cfg, err, sizeof(err));
 	probeid_free(s.pid);
 	free(s.answered);
 	close(s.sigfd);
@@ -342,16 +375,17 @@ agent_listen(const struct agent_cfg *cfg)
 {
 	char err[256] = "";
 	struct agent_meta m;
-	struct capture *cap;
-	int sigfd = sigfd_open(), w;
+	struct capture *cap = NULL;
+	int sigfd = sigfd_open(), w, metafd;
 
 	meta_init(&m, cfg, "listen");
-	cap = capture_open(cfg->iface, probekind_filter(), cfg->pcap_path, err, sizeof(err));
-	if (!cap || sigfd < 0) {
-		log_warnx(cfg->log, "%s", cap ? "signalfd failed" : err);
+	if (sigfd < 0 || (metafd = open_outputs(&m, &cap, cfg)) < 0)
+		return 3;
+	if (drop_privileges(&m, cfg) != 0) {
+		w = finish(&m, cap, metafd, cfg, err, sizeof(err));
+		close(sigfd);
 		return 3;
 	}
-	m.started_us = now_ns(CLOCK_REALTIME) / 1000;
 	notify_ready(cfg->ready_fd);
 	w = wait_and_capture(cap, sigfd, cfg->stop_fd,
 	    now_ns(CLOCK_MONOTONIC) + (int64_t)cfg->max_seconds * NS_PER_S, m.error, sizeof(m.error));
@@ -360,7 +394,7 @@ agent_listen(const struct agent_cfg *cfg)
 		snprintf(m.error, sizeof(m.error), "listener reached its time limit of %u s", cfg->max_seconds);
 	/* Standalone, a signal is how a listener is told the run is over. */
 	m.interrupted = w == 2 && !cfg->signal_stops;
-	w = finish(&m, cap, cfg, err, sizeof(err));
+	w = finish(&m, cap, metafd, cfg, err, sizeof(err));
 	close(sigfd);
 	return w;
 }

@@ -1,11 +1,14 @@
 #include "agentmeta.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 
-int
-agentmeta_write(const struct agent_meta *m, const char *path, char *err, size_t errlen)
+static json_t *
+encode(const struct agent_meta *m)
 {
 	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:{s:I, s:I, s:I, s:I},"
 	    " s:I, s:I, s:b, s:b, s:s}",
@@ -16,19 +19,56 @@ agentmeta_write(const struct agent_meta *m, const char *path, char *err, size_t 
 	    "dropped", (json_int_t)m->cap.drop, "if_dropped", (json_int_t)m->cap.ifdrop,
 	    "sent", (json_int_t)m->sent, "send_errors", (json_int_t)m->send_errors,
 	    "interrupted", m->interrupted, "complete", m->complete, "error", m->error);
+
+	if (o && json_object_set_new(o, "privileges", json_string(m->privileges)) != 0) {
+		json_decref(o);
+		o = NULL;
+	}
+	return o;
+}
+
+int
+agentmeta_create(const char *path, char *err, size_t errlen)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	return fd;
+}
+
+int
+agentmeta_write_fd(const struct agent_meta *m, int fd, char *err, size_t errlen)
+{
+	json_t *o = encode(m);
 	int rc;
 
 	if (!o) {
-		snprintf(err, errlen, "%s: cannot encode", path);
+		snprintf(err, errlen, "cannot encode the capture file");
 		return -1;
 	}
-	rc = json_dump_file(o, path, JSON_INDENT(2) | JSON_SORT_KEYS);
+	rc = json_dumpfd(o, fd, JSON_INDENT(2) | JSON_SORT_KEYS);
 	json_decref(o);
-	if (rc != 0) {
-		snprintf(err, errlen, "%s: cannot write", path);
+	if (rc != 0 || write(fd, "\n", 1) != 1 || fsync(fd) != 0) {
+		snprintf(err, errlen, "capture file: %s", rc != 0 ? "cannot write" : strerror(errno));
 		return -1;
 	}
 	return 0;
+}
+
+int
+agentmeta_write(const struct agent_meta *m, const char *path, char *err, size_t errlen)
+{
+	int fd = agentmeta_create(path, err, errlen), rc;
+
+	if (fd < 0)
+		return -1;
+	rc = agentmeta_write_fd(m, fd, err, errlen);
+	if (close(fd) != 0 && rc == 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		rc = -1;
+	}
+	return rc;
 }
 
 static void
@@ -74,6 +114,8 @@ agentmeta_read(struct agent_meta *m, const char *path, char *err, size_t errlen)
 	copy_str(m->addr, sizeof(m->addr), addr);
 	copy_str(m->pcap, sizeof(m->pcap), pcap);
 	copy_str(m->error, sizeof(m->error), error);
+	copy_str(m->privileges, sizeof(m->privileges),
+	    json_string_value(json_object_get(o, "privileges")));
 	m->started_us = st;
 	m->finished_us = fi;
 	m->cap.packets = (uint64_t)pk;
