@@ -50,6 +50,9 @@ int cmd_compile(int argc, char **argv, const struct rp_log *);
 int cmd_plan(int argc, char **argv, const struct rp_log *);
 int cmd_lab(int argc, char **argv, const struct rp_log *);
 int cmd_correlate(int argc, char **argv, const struct rp_log *);
+int cmd_report(int argc, char **argv, const struct rp_log *);
+int cmd_verify(int argc, char **argv, const struct rp_log *);
+int cmd_diff(int argc, char **argv, const struct rp_log *);
 int cmd_send(int argc, char **argv, const struct rp_log *);
 int cmd_listen(int argc, char **argv, const struct rp_log *);
 

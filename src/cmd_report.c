@@ -1,35 +1,218 @@
-/* The subcommands that judge a run from its directory: correlate. */
+/* The subcommand that judges a run from its directory: report (alias
+ * correlate).  It re-derives every verdict from the plan and the pcaps,
+ * writes every report format, then seals the directory with its manifest
+ * (and a signature when a key is given): reports first, manifest last, so
+ * that the manifest covers the reports. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "correlate.h"
+#include "manifest.h"
 #include "report.h"
 #include "run.h"
 
-int
-correlate_run_dir(const char *dir, bool interrupted, bool print, const struct rp_log *log)
-{
-	char path[1100], err[512];
-	struct run_params rp;
-	struct cli_inputs in;
-	struct corr *c = NULL;
-	FILE *txt;
-	int rc;
+/* The terminal shows at most this many failing probes per rule; the files
+ * list them all. */
+#define TERM_MAX_PROBES 20
 
-	if (run_read_plan(&rp, dir, err, sizeof(err)) != 0) {
+struct report_opts {
+	bool        interrupted;   /* the lab stopped early: leave the marker */
+	bool        print;         /* the table on standard output */
+	bool        force;         /* re-seal even if evidence changed since the last seal */
+	const char *plan;          /* plan file apart from the captures, or NULL */
+	const char *sign_key;      /* Ed25519 private key (PEM), or NULL */
+};
+
+static int
+mark_interrupted(const char *dir, const struct rp_log *log)
+{
+	char path[1100];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, REPORT_INTERRUPTED);
+	if (access(path, F_OK) == 0)
+		return 0;
+	if ((f = fopen(path, "w")) == NULL || fputs("The run was interrupted before every probe "
+	    "was sent and every capture closed; its verdicts are incomplete.\n", f) < 0) {
+		log_warn(log, "%s", path);
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	return fclose(f) == 0 ? 0 : -1;
+}
+
+/* The evidence (anything but the reports this command rewrites) must be
+ * what the existing manifest sealed, or re-sealing would bless a change. */
+static int
+check_old_seal(const char *dir, bool force, const struct rp_log *log)
+{
+	struct mf_result res;
+	char err[512];
+	size_t i;
+
+	if (manifest_verify(dir, NULL, report_is_output, &res, err, sizeof(err)) != 0) {
+		log_warnx(log, "%s", err);
+		return -1;
+	}
+	if (!res.have_manifest || res.nchanges == 0) {
+		mf_result_free(&res);
+		return 0;
+	}
+	for (i = 0; i < res.nchanges; i++)
+		log_warnx(log, "%s: %s since %s was written", res.changes[i].name,
+		    mf_change_name(res.changes[i].what), MANIFEST_FILE);
+	mf_result_free(&res);
+	if (force) {
+		log_warnx(log, "--force: sealing the changed evidence in a new %s", MANIFEST_FILE);
+		return 0;
+	}
+	log_warnx(log, "%s left as it was: the evidence changed since it was written "
+	    "(`ruleproof verify %s` names the changes; --force seals the directory as it is now)",
+	    MANIFEST_FILE, dir);
+	return -1;
+}
+
+static void
+drop_stale_signature(const char *dir, const struct rp_log *log)
+{
+	char path[1100];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, MANIFEST_SIG);
+	if (access(path, F_OK) != 0)
+		return;
+	if (unlink(path) != 0)
+		log_warn(log, "%s", path);
+	else
+		log_warnx(log, "removed %s: it signed the previous manifest (sign again with --sign "
+		    "KEY or RULEPROOF_SIGN_KEY)", MANIFEST_SIG);
+}
+
+static int
+seal(const char *dir, const struct report_opts *o, bool had_manifest, const struct rp_log *log)
+{
+	char err[512], fpr[65];
+	size_t n = 0;
+	bool changed = false;
+
+	if (manifest_write(dir, &n, &changed, err, sizeof(err)) != 0) {
+		log_warnx(log, "%s", err);
+		return EXIT_RUN;
+	}
+	log_info(log, "%s %s: %zu files", MANIFEST_FILE, !had_manifest ? "written" :
+	    changed ? "rewritten" : "rewritten, unchanged", n);
+	if (!o->sign_key) {
+		if (changed)
+			drop_stale_signature(dir, log);
+		return EXIT_PASS;
+	}
+	if (manifest_sign(dir, o->sign_key, fpr, err, sizeof(err)) != 0) {
 		log_warnx(log, "%s", err);
 		return EXIT_USAGE;
 	}
-	{
-		char pf[1100], sf[1100];
-		snprintf(pf, sizeof(pf), "%s/%s", dir, RUN_PROFILE_FILE);
-		snprintf(sf, sizeof(sf), "%s/%s", dir, RUN_SITE_FILE);
-		rc = cli_load(log, pf, sf, false, &in);
-		if (rc != EXIT_PASS)
-			return rc;
+	log_info(log, "%s: Ed25519 signature by key %s", MANIFEST_SIG, fpr);
+	return EXIT_PASS;
+}
+
+static int
+write_reports(const char *dir, const struct run_params *rp, const struct plan *pl,
+    const struct corr *c, const struct report_opts *o, const struct rp_log *log)
+{
+	struct report r;
+	char err[512];
+	int rc = report_exit_status(c);
+
+	if (report_init(&r, rp, pl, c, dir, err, sizeof(err)) != 0) {
+		log_warnx(log, "%s", err);
+		return EXIT_RUN;
 	}
+	if (report_write_all(&r, dir, err, sizeof(err)) != 0) {
+		log_warnx(log, "%s", err);
+		rc = EXIT_RUN;
+	}
+	if (o->print)
+		report_text(&r, stdout, cli_color(), dir, TERM_MAX_PROBES);
+	report_fini(&r);
+	return rc;
+}
+
+/* A plan file given apart from the captures is copied next to them, so
+ * that the sealed directory holds everything a later `report` needs. */
+static int
+adopt_plan(const char *dir, const char *plan, const struct rp_log *log)
+{
+	char path[1100], buf[65536];
+	FILE *in, *out;
+	size_t n;
+	int rc = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, RUN_PLAN_FILE);
+	if (access(path, F_OK) == 0)
+		return 0;
+	if ((in = fopen(plan, "rb")) == NULL || (out = fopen(path, "wbx")) == NULL) {
+		log_warn(log, "%s", in ? path : plan);
+		if (in)
+			fclose(in);
+		return -1;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		if (fwrite(buf, 1, n, out) != n)
+			rc = -1;
+	if (ferror(in) || fclose(out) != 0)
+		rc = -1;
+	fclose(in);
+	if (rc != 0)
+		log_warnx(log, "%s: cannot copy the plan", path);
+	else
+		log_info(log, "%s: copied from %s", path, plan);
+	return rc;
+}
+
+/* The run's parameters, profile, site and plan: from a plan file given
+ * apart (split agents), else from the run directory's plan.json and the
+ * copies of the profile and the site beside it. */
+static int
+load_run(const char *dir, const char *plan, struct run_params *rp, struct cli_inputs *in,
+    const struct rp_log *log)
+{
+	char err[512], pf[1100], sf[1100];
+	int rc;
+
+	if (plan) {
+		if ((rc = cli_load_plan(log, plan, rp, in)) != EXIT_PASS)
+			return rc;
+		if (adopt_plan(dir, plan, log) != 0) {
+			cli_free(in);
+			return EXIT_RUN;
+		}
+		return EXIT_PASS;
+	}
+	if (run_read_plan(rp, dir, err, sizeof(err)) != 0) {
+		log_warnx(log, "%s", err);
+		return EXIT_USAGE;
+	}
+	snprintf(pf, sizeof(pf), "%s/%s", dir, RUN_PROFILE_FILE);
+	snprintf(sf, sizeof(sf), "%s/%s", dir, RUN_SITE_FILE);
+	return cli_load(log, pf, sf, false, in);
+}
+
+static int
+report_run_dir(const char *dir, const struct report_opts *o, const struct rp_log *log)
+{
+	char err[512], mf[1100];
+	struct run_params rp;
+	struct cli_inputs in;
+	struct corr *c;
+	bool had_manifest, marked;
+	int rc, src;
+
+	if ((rc = load_run(dir, o->plan, &rp, &in, log)) != EXIT_PASS)
+		return rc;
 	c = corr_new(in.pl);
 	if (!c || corr_read_dir(c, rp.key, dir, err, sizeof(err)) != 0) {
 		log_warnx(log, "%s", c ? err : "out of memory");
@@ -38,58 +221,89 @@ correlate_run_dir(const char *dir, bool interrupted, bool print, const struct rp
 		return EXIT_RUN;
 	}
 	corr_finish(c);
-	{
-		struct report_ctx x = { .rp = &rp, .pl = in.pl, .c = c, .finished_us = run_now_us(),
-		    .run_dir = dir, .interrupted = interrupted };
-		snprintf(path, sizeof(path), "%s/%s", dir, REPORT_FILE);
-		rc = report_exit_status(c);
-		if (report_json(&x, path, err, sizeof(err)) != 0) {
-			log_warnx(log, "%s", err);
-			rc = EXIT_RUN;
-		}
-		snprintf(path, sizeof(path), "%s/%s", dir, REPORT_TEXT);
-		if ((txt = fopen(path, "w")) != NULL) {
-			report_text(&x, txt, false);
-			if (fclose(txt) != 0)
-				rc = EXIT_RUN;
-		} else {
-			log_warn(log, "%s", path);
-			rc = EXIT_RUN;
-		}
-		if (print)
-			report_text(&x, stdout, cli_color());
-	}
+	marked = !o->interrupted || mark_interrupted(dir, log) == 0;
+	snprintf(mf, sizeof(mf), "%s/%s", dir, MANIFEST_FILE);
+	had_manifest = access(mf, F_OK) == 0;
+	src = had_manifest && check_old_seal(dir, o->force, log) != 0 ? EXIT_RUN : EXIT_PASS;
+	rc = write_reports(dir, &rp, in.pl, c, o, log);
+	if (!marked)
+		rc = EXIT_RUN;
+	if (src == EXIT_PASS)
+		src = seal(dir, o, had_manifest, log);
 	corr_free(c);
 	cli_free(&in);
-	return rc;
+	/* A failure to seal outranks the verdict: the bundle is not what it claims. */
+	return src != EXIT_PASS ? src : rc;
 }
 
-static const char correlate_usage[] =
-    "usage: ruleproof correlate RUN_DIR\n"
-    "Re-derives every verdict of a run from its directory alone (plan.json, the\n"
-    "profile and site copies, the pcaps and their capture files), rewrites\n"
-    "report.json and report.txt there, and prints the report.\n";
+int
+correlate_run_dir(const char *dir, bool interrupted, bool print, const struct rp_log *log)
+{
+	const char *key = getenv("RULEPROOF_SIGN_KEY");
+	struct report_opts o = { .interrupted = interrupted, .print = print,
+	    .sign_key = key && key[0] ? key : NULL };
 
+	return report_run_dir(dir, &o, log);
+}
+
+static void
+report_usage(FILE *out, const char *name)
+{
+	fprintf(out,
+	    "usage: ruleproof %s [--plan PLAN] RUN_DIR [--sign KEY.pem] [--force]\n"
+	    "Re-derives every verdict of a run from its directory alone (plan.json, the\n"
+	    "profile and site copies, the pcaps and their capture files), rewrites\n"
+	    "report.txt, report.json, report.junit.xml, report.csv and report.html there,\n"
+	    "prints the report, and rewrites MANIFEST.sha256 over every file.\n"
+	    "  --plan PLAN     the plan file of split agents whose captures are in RUN_DIR\n"
+	    "                  (copied there as plan.json if it has none)\n"
+	    "  --sign KEY.pem  also sign the manifest (MANIFEST.sig) with this Ed25519\n"
+	    "                  private key (default: $RULEPROOF_SIGN_KEY)\n"
+	    "  --force         re-seal even if the evidence changed since the last manifest\n",
+	    name);
+}
+
+/* `report` and its older name `correlate`. */
 int
 cmd_correlate(int argc, char **argv, const struct rp_log *log)
 {
 	static const struct option opts[] = {
+		{ "sign", required_argument, NULL, 's' }, { "force", no_argument, NULL, 'f' },
+		{ "plan", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
+	const char *env = getenv("RULEPROOF_SIGN_KEY");
+	struct report_opts o = { .print = true, .sign_key = env && env[0] ? env : NULL };
+	char err[512];
 	int c;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			fputs(correlate_usage, stdout);
-			return EXIT_PASS;
+		if (c == 's')
+			o.sign_key = optarg;
+		else if (c == 'f')
+			o.force = true;
+		else if (c == 'p')
+			o.plan = optarg;
+		else {
+			report_usage(c == 'h' ? stdout : stderr, argv[0]);
+			return c == 'h' ? EXIT_PASS : EXIT_USAGE;
 		}
-		fputs(correlate_usage, stderr);
-		return EXIT_USAGE;
 	}
 	if (optind != argc - 1) {
-		fputs(correlate_usage, stderr);
+		report_usage(stderr, argv[0]);
 		return EXIT_USAGE;
 	}
-	return correlate_run_dir(argv[optind], false, true, log);
+	/* A bad key is found before anything is rewritten. */
+	if (o.sign_key && manifest_check_signing_key(o.sign_key, err, sizeof(err)) != 0) {
+		log_warnx(log, "%s", err);
+		return EXIT_USAGE;
+	}
+	return report_run_dir(argv[optind], &o, log);
+}
+
+int
+cmd_report(int argc, char **argv, const struct rp_log *log)
+{
+	return cmd_correlate(argc, argv, log);
 }

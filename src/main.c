@@ -20,6 +20,9 @@ static const struct command commands[] = {
 	{ "listen", cmd_listen, "capture on the far side of a firewall, for one endpoint of a plan" },
 	{ "send", cmd_send, "send one source endpoint's probes of a plan, capturing both ways" },
 	{ "correlate", cmd_correlate, "re-derive the verdicts of a run from its captures alone" },
+	{ "report", cmd_report, "re-derive every report of a run from its plan and pcaps, and seal it" },
+	{ "verify", cmd_verify, "check a run directory against its manifest and signature" },
+	{ "diff", cmd_diff, "list the rules and probes whose verdict changed between two runs" },
 };
 
 static void

@@ -13,6 +13,7 @@ main(void)
 		register_site_tests, register_golden_tests, register_probeid_tests,
 		register_pkt_tests, register_plan_tests, register_nftgen_tests,
 		register_correlate_tests,
+		register_report_tests, register_manifest_tests, register_rundiff_tests,
 	};
 	unsigned fails;
 	size_t i;

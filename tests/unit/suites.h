@@ -12,5 +12,8 @@ int register_pkt_tests(void);
 int register_plan_tests(void);
 int register_nftgen_tests(void);
 int register_correlate_tests(void);
+int register_report_tests(void);
+int register_manifest_tests(void);
+int register_rundiff_tests(void);
 
 #endif
