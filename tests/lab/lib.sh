@@ -47,3 +47,38 @@ finish() {
 	echo "$TESTNAME: $((CHECKS - FAILS)) passed, $FAILS failed"
 	[ "$FAILS" -eq 0 ]
 }
+
+# A three-namespace network of the test's own for the split agents: a source
+# host, a firewall and a far-side host, each end on a veth to the firewall.
+# Names carry this test's suffix; the namespaces go away on exit.
+# Usage: split_net SRC_ADDR DST_ADDR RULESET; sets NS_SRC, NS_FW, NS_DST.
+SPLIT_NS=()
+split_cleanup() {
+	local n
+	for n in "${SPLIT_NS[@]}"; do ip netns del "$n" 2>/dev/null; done
+	cleanup
+}
+split_net() {
+	local src=$1 dst=$2 rules=$3 sfx gw=198.19.255.254
+	sfx=t$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
+	NS_SRC=rp-$sfx-src NS_FW=rp-$sfx-fw NS_DST=rp-$sfx-dst
+	SPLIT_NS=("$NS_SRC" "$NS_DST" "$NS_FW")
+	trap split_cleanup EXIT
+	ip netns add "$NS_FW" && ip netns add "$NS_SRC" && ip netns add "$NS_DST" || return 1
+	ip -n "$NS_FW" link set lo up
+	ip netns exec "$NS_FW" sh -c 'echo 1 > /proc/sys/net/ipv4/ip_forward; echo 0 > /proc/sys/net/ipv4/icmp_ratelimit'
+	local ns addr i=0
+	for ns in "$NS_SRC" "$NS_DST"; do
+		addr=$([ "$ns" = "$NS_SRC" ] && echo "$src" || echo "$dst")
+		ip -n "$NS_FW" link add "h$i" type veth peer name eth0 netns "$ns" || return 1
+		ip -n "$ns" link set lo up && ip -n "$ns" link set eth0 up
+		ip -n "$ns" addr add "$addr/32" dev eth0
+		ip -n "$ns" route add "$gw/32" dev eth0
+		ip -n "$ns" route add default via "$gw" dev eth0 src "$addr"
+		ip -n "$NS_FW" link set "h$i" up
+		ip -n "$NS_FW" addr add "$gw/32" dev "h$i"
+		ip -n "$NS_FW" route add "$addr/32" dev "h$i"
+		i=$((i + 1))
+	done
+	ip netns exec "$NS_FW" nft -f "$rules"
+}
