@@ -16,16 +16,17 @@
 enum tok_kind {
 	TK_EOF,
 	TK_NEWLINE,
-	TK_IDENT,    /* [A-Za-z_][A-Za-z0-9_-]*, a '-' before '>' excluded */
+	TK_IDENT,    /* a name: see lex_ident() in lex.c and ruleproof.profile(5) */
 	TK_NUMBER,   /* [0-9]+ */
 	TK_STRING,   /* "..." with \" and \\ */
-	TK_ADDR,     /* a run of digits and dots holding a dot (site files only) */
+	TK_ADDR,     /* an address or CIDR block: see lex_address() */
 	TK_COMMA,
 	TK_COLON,
 	TK_EQUALS,
 	TK_SLASH,
 	TK_DASH,
 	TK_ARROW,
+	TK_PLUS,     /* tcp+udp */
 	TK_BAD,      /* malformed; the lexer has already reported it */
 };
 
@@ -42,6 +43,7 @@ struct lexer {
 	size_t          len, pos;
 	int             line;
 	size_t          line_off;
+	int             file;  /* diag file id of this text */
 	bool            addr_runs;
 	enum tok_kind   last;
 	struct src_span end;   /* just after the last real token */
@@ -52,6 +54,16 @@ struct lexer {
 /* Primes cur with the first token.  addr_runs makes a run of digits and dots
  * one TK_ADDR token, as site files need for IPv4 addresses. */
 void lex_init(struct lexer *, const char *text, size_t len, struct diag *, bool addr_runs);
+/* The same for a text that diag knows as file `file` (diag_add_file()). */
+void lex_init_file(struct lexer *, const char *text, size_t len, struct diag *, bool addr_runs,
+                   int file);
+/* Where an address must come, re-reads cur as one: the longest run of hex
+ * digits, ':' and '.', an optional '/' and prefix length, and anything up to
+ * the next blank, ',', '"' or '#' (so that "1.2.3.4x" is one bad address,
+ * not an address and a name).  Addresses are read this way, only where the
+ * grammar wants one, because ':' is also punctuation.  Returns false, with
+ * cur unchanged, when cur cannot start an address. */
+bool lex_address(struct lexer *);
 void lex_advance(struct lexer *);
 /* Is cur the identifier `word`? */
 bool lex_word(const struct lexer *, const char *word);

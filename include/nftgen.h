@@ -18,12 +18,15 @@ struct fw_rule {
 	uint16_t       lo, hi;
 	enum fw_action act;
 	int            line;         /* profile line it came from, 0 if planted */
+	const char    *file;         /* and its file (the profile or an include), NULL if planted */
 };
 
 struct fwset;
 
 /* One accept rule per (open rule, source, destination, port span); the
- * chain's policy drops everything else, as a conforming firewall would. */
+ * chain's policy drops everything else, as a conforming firewall would.
+ * Rules are between endpoints: fw_emit() writes each for every address of
+ * both (anonymous sets when there are several, ip and ip6 apart). */
 struct fwset *fw_compile(const struct plan *);
 void          fw_free(struct fwset *);
 struct fwset *fw_clone(const struct fwset *);

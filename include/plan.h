@@ -2,13 +2,24 @@
  * the agents and the correlator rebuild it from the same inputs, so a probe
  * is identified everywhere by its dense index alone.
  *
+ * Every probe goes to one concrete address: a rule's flows are repeated for
+ * each address of the destination (an fqdn's documented addresses, a
+ * block's sample, or what the site binds), in that order.  A sender sends
+ * from its first address of the destination's family.  A flow (source,
+ * destination, destination address, protocol, port) is probed once, by the
+ * first rule that names it.
+ *
  * Negative probes of `default closed`: for every ordered pair (source,
- * destination) of distinct endpoints the site binds, where the destination
- * is the destination of some rule, every port of the port universe that no
- * open rule allows for that pair is probed and expected closed.  The port
- * universe is every port any rule names, plus each single port's neighbours
- * (p-1, p+1) and each range's outer neighbours (lo-1, hi+1), so that a rule
- * widened by one port or opened to the wrong source is caught. */
+ * destination) of distinct endpoints with addresses, where the source is a
+ * zone or a role (a network or host of the site, where a sender can run)
+ * and the destination is the destination of some rule, every port of the
+ * port universe that no rule probes for that pair is probed and expected
+ * closed, at each of the destination's addresses.  The port universe is
+ * every port any rule names, plus each single port's neighbours (p-1, p+1)
+ * and each range's outer neighbours (lo-1, hi+1), so that a rule widened by
+ * one port or opened to the wrong source is caught; with `default closed
+ * all` it is every port 1-65535 of each protocol the profile names (the
+ * full segmentation sweep).  Negative probes are plain (never TLS). */
 #ifndef RP_PLAN_H
 #define RP_PLAN_H
 
@@ -30,6 +41,7 @@ struct probe {
 	uint16_t port;
 	uint8_t  proto;        /* enum rp_proto */
 	bool     expect_open;
+	bool     tls;          /* a TLS ClientHello must pass: see plan_probe_sni() */
 };
 
 struct plan;
@@ -52,8 +64,16 @@ const struct rp_addr *plan_addr(const struct plan *, size_t endpoint);
 const struct rp_addr *plan_probe_src(const struct plan *, const struct probe *);
 const struct rp_addr *plan_probe_dst(const struct plan *, const struct probe *);
 /* File line of the rule a probe tests (the `default closed` line for
- * negative probes). */
+ * negative probes), and that rule's file (the profile or an include). */
 int                 plan_probe_line(const struct plan *, const struct probe *);
+const char         *plan_probe_file(const struct plan *, const struct probe *);
+/* The server name a TLS probe sends, or NULL (no SNI, or not TLS): the
+ * rule's `tls sni "..."`, else the destination's `fqdn "..."` in the site,
+ * else the destination's own name when it is an fqdn. */
+const char         *plan_probe_sni(const struct plan *, const struct probe *);
+/* The DNS name an endpoint has here: the site's `fqdn "..."`, else its
+ * name when it is an fqdn, else NULL. */
+const char         *plan_endpoint_fqdn(const struct plan *, size_t endpoint);
 const struct profile *plan_profile(const struct plan *);
 
 /* Distinct endpoints that send, and that receive, at least one probe. */

@@ -1,4 +1,7 @@
-/* Sites: where a profile's symbolic names live at one place (addresses). */
+/* Sites: where a profile's names live at one place (addresses).  A site
+ * binds zones and roles, and may rebind any other endpoint (an fqdn, a
+ * block, a wildcard's chosen name) to its own addresses; a lab site must
+ * rebind every real-world address to the lab ranges. */
 #ifndef RP_SITE_H
 #define RP_SITE_H
 
@@ -10,9 +13,16 @@
 #include "profile.h"
 
 struct site_host {
-	const char    *name;   /* a zone or role of the profile */
-	struct rp_addr addr;
-	int            line;
+	const char           *name;    /* an endpoint of the profile */
+	struct rp_addr        addr;    /* the first address, or the block's network */
+	const struct rp_addr *addrs;   /* every address bound, in order (a block: its network) */
+	size_t                naddrs;
+	bool                  block;   /* bound to addr/prefix, probed by a sample */
+	unsigned              prefix;
+	unsigned              sample;  /* block: sample size, 0 for the profile's */
+	const char           *fqdn;    /* `fqdn "..."`: the endpoint's DNS name here (the SNI of
+	                                * its TLS probes), or NULL */
+	int                   line;
 };
 
 struct site;
@@ -27,13 +37,35 @@ const char *site_name(const struct site *);   /* file name as given */
 const char *site_title(const struct site *);  /* `site "..."` */
 size_t      site_nhosts(const struct site *);
 const struct site_host *site_host(const struct site *, size_t i);
+/* The host binding name (DNS names compare without regard to case). */
 const struct site_host *site_find(const struct site *, const char *name);
 
 /* Cross-checks a site against a profile, reporting into diag with the same
- * format: every host must name a zone or role of the profile, and every
- * endpoint that a rule uses must be bound.  With lab set, every address must
- * lie in 198.18.0.0/15.  Returns the number of errors. */
+ * format: every host must name an endpoint of the profile, every endpoint
+ * that a rule uses must have an address (bound here, or documented by the
+ * profile), and a host's `fqdn` only names zones and roles.  With lab set,
+ * every address the plan would use, and every address the site lists,
+ * must lie in the lab ranges (ADDR_LAB_RANGES), and no two endpoints may
+ * share an address.  Returns the number of errors. */
 int  site_check(const struct site *, const struct profile *, bool lab, FILE *diag);
+
+/* The addresses endpoint e of pf is probed at, here: the site's binding,
+ * else the profile's documented addresses; a block (bound here or
+ * documented) gives its sample.  malloc'ed (caller frees), *n the count;
+ * NULL with *n == 0 when the endpoint has none. */
+struct rp_addr *site_endpoint_addrs(const struct site *, const struct profile *, size_t e,
+                                    size_t *n);
+
+/* The sample of a block: a pure function of the block and the size.  The
+ * usable addresses are the block without its first and last address (the
+ * IPv4 network and broadcast addresses; IPv6's subnet-router anycast and
+ * the top of the RFC 2526 reserved anycast range), or every address of a
+ * block of one or two.  If there are at most `size` of them, all; else the
+ * first usable, the last usable, and size - 2 addresses evenly spaced
+ * between them.  out must have room for size addresses; returns the count,
+ * in ascending order. */
+size_t site_block_sample(const struct rp_addr *net, unsigned prefix, unsigned size,
+                         struct rp_addr *out);
 
 void site_print(const struct site *, FILE *out);
 

@@ -14,11 +14,16 @@ struct entry {
 	char           *msg;
 };
 
+struct dfile {
+	const char *name;
+	const char *text;
+	size_t      len;
+};
+
 struct diag {
 	FILE         *out;
-	const char   *name;
-	const char   *text;
-	size_t        len;
+	struct dfile *files;
+	size_t        nfiles;
 	struct entry *v;
 	size_t        n, cap;
 	int           nerr;
@@ -39,10 +44,22 @@ diag_open(FILE *out, const char *name, const char *text, size_t len)
 	if (!d)
 		oom();
 	d->out = out;
-	d->name = name;
-	d->text = text;
-	d->len = text ? len : 0;
+	diag_add_file(d, name, text, len);
 	return d;
+}
+
+int
+diag_add_file(struct diag *d, const char *name, const char *text, size_t len)
+{
+	struct dfile *v = reallocarray(d->files, d->nfiles + 1, sizeof(*v));
+
+	if (!v)
+		oom();
+	d->files = v;
+	v[d->nfiles].name = name;
+	v[d->nfiles].text = text ? text : "";
+	v[d->nfiles].len = text ? len : 0;
+	return (int)d->nfiles++;
 }
 
 static void add(struct diag *, enum severity, const struct src_span *, const char *,
@@ -107,6 +124,8 @@ cmp_entry(const void *a, const void *b)
 {
 	const struct entry *x = a, *y = b;
 
+	if (x->at.file != y->at.file)
+		return x->at.file < y->at.file ? -1 : 1;
 	if (x->at.line != y->at.line)
 		return x->at.line < y->at.line ? -1 : 1;
 	if (x->at.col != y->at.col)
@@ -141,20 +160,29 @@ put_caret(FILE *out, const char *line, size_t linelen, const struct src_span *at
 	fputc('\n', out);
 }
 
+static const struct dfile *
+file_of(const struct diag *d, const struct src_span *at)
+{
+	size_t i = at->file >= 0 && (size_t)at->file < d->nfiles ? (size_t)at->file : 0;
+
+	return &d->files[i];
+}
+
 static void
 put_source(const struct diag *d, const struct src_span *at)
 {
-	size_t off = at->line_off < d->len ? at->line_off : d->len, end = off;
+	const struct dfile *f = file_of(d, at);
+	size_t off = at->line_off < f->len ? at->line_off : f->len, end = off;
 
-	while (end < d->len && d->text[end] != '\n')
+	while (end < f->len && f->text[end] != '\n')
 		end++;
 	/* A CRLF file's carriage return is line ending, not content. */
-	if (end > off && d->text[end - 1] == '\r')
+	if (end > off && f->text[end - 1] == '\r')
 		end--;
 	fputs("    ", d->out);
-	fwrite(d->text + off, 1, end - off, d->out);
+	fwrite(f->text + off, 1, end - off, d->out);
 	fputc('\n', d->out);
-	put_caret(d->out, d->text + off, end - off, at);
+	put_caret(d->out, f->text + off, end - off, at);
 }
 
 void
@@ -169,12 +197,13 @@ diag_close(struct diag *d)
 	for (i = 0; i < d->n; i++) {
 		const struct entry *e = &d->v[i];
 
-		fprintf(d->out, "%s:%d:%d: %s: %s\n", d->name, e->at.line, e->at.col,
+		fprintf(d->out, "%s:%d:%d: %s: %s\n", file_of(d, &e->at)->name, e->at.line, e->at.col,
 		    e->sev == SEV_ERROR ? "error" : "warning", e->msg);
 		put_source(d, &e->at);
 		free(e->msg);
 	}
 	free(d->v);
+	free(d->files);
 	free(d);
 }
 

@@ -72,20 +72,30 @@ ep_used(const struct lab *lab, size_t e)
 	return false;
 }
 
+/* Is a one of the addresses of some host of the lab? */
+static bool
+addr_taken(const struct lab *lab, const struct rp_addr *a)
+{
+	size_t e, i;
+
+	for (e = 0; e < lab->nep; e++)
+		for (i = 0; lab->host_ns[e][0] && i < plan_naddrs(lab->cfg.pl, e); i++)
+			if (addr_eq(plan_addr_at(lab->cfg.pl, e, i), a))
+				return true;
+	return false;
+}
+
 /* The firewall's own address on every link: the highest address of the
- * range that no host uses. */
+ * range that no host uses (a host may have several). */
 static int
 pick_gateway(struct lab *lab, char *err, size_t errlen)
 {
 	uint32_t cand;
-	size_t e;
 
 	for (cand = 0xc613fffeu; cand > 0xc6120000u; cand--) {
 		struct rp_addr a = addr_from_v4(cand);
-		bool used = false;
-		for (e = 0; e < lab->nep && !used; e++)
-			used = lab->host_ns[e][0] && addr_eq(plan_addr(lab->cfg.pl, e), &a);
-		if (!used) {
+
+		if (!addr_taken(lab, &a)) {
 			lab->gw = a;
 			return 0;
 		}
@@ -113,20 +123,55 @@ mac_for(size_t idx, int side, char buf[18])
 	    (unsigned)(idx + 1) & 0xff, side);
 }
 
-/* One host: its namespace, a veth to the firewall, addresses, routes and
- * static neighbours (so that no probe waits on ARP). */
+static int
+run_steps(const struct lab *lab, const char *const *const *steps, size_t n, char *err,
+    size_t errlen)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (run(lab, NULL, steps[i], err, errlen) != 0)
+			return -1;
+	return 0;
+}
+
+/* One address of a host: on its interface as a /32, with a route and a
+ * static neighbour for it in the firewall. */
+static int
+host_addr_up(const struct lab *lab, size_t e, size_t k, const char *fwif, const char *hmac,
+    char *err, size_t errlen)
+{
+	char haddr[ADDR_STRLEN], hcidr[64];
+	const char *hns = lab->host_ns[e], *fns = lab->fw_ns;
+
+	addr_fmt(plan_addr_at(lab->cfg.pl, e, k), haddr);
+	snprintf(hcidr, sizeof(hcidr), "%s/32", haddr);
+	{
+		const char *const a1[] = { "ip", "-n", hns, "addr", "add", hcidr, "dev", HOST_IFACE, NULL };
+		const char *const a2[] = { "ip", "-n", fns, "route", "add", hcidr, "dev", fwif, NULL };
+		const char *const a3[] = { "ip", "-n", fns, "neigh", "replace", haddr, "lladdr", hmac,
+		    "dev", fwif, "nud", "permanent", NULL };
+		const char *const *steps[] = { a1, a2, a3 };
+
+		return run_steps(lab, steps, sizeof(steps) / sizeof(steps[0]), err, errlen);
+	}
+}
+
+/* One host: its namespace, a veth to the firewall, every address of the
+ * endpoint, routes and static neighbours (so that no probe waits on ARP).
+ * Its default route leaves from its first address: senders send from it. */
 static int
 host_up(struct lab *lab, size_t e, char *err, size_t errlen)
 {
-	char fwif[16], hmac[18], fmac[18], haddr[ADDR_STRLEN], gw[ADDR_STRLEN], hcidr[64], gcidr[64];
+	char fwif[16], hmac[18], fmac[18], haddr[ADDR_STRLEN], gw[ADDR_STRLEN], gcidr[64];
 	const char *hns = lab->host_ns[e], *fns = lab->fw_ns;
+	size_t k;
 
 	snprintf(fwif, sizeof(fwif), "h%zu", e);
 	mac_for(e, 2, hmac);
 	mac_for(e, 1, fmac);
 	addr_fmt(plan_addr(lab->cfg.pl, e), haddr);
 	addr_fmt(&lab->gw, gw);
-	snprintf(hcidr, sizeof(hcidr), "%s/32", haddr);
 	snprintf(gcidr, sizeof(gcidr), "%s/32", gw);
 	{
 		const char *const a1[] = { "ip", "netns", "add", hns, NULL };
@@ -134,26 +179,26 @@ host_up(struct lab *lab, size_t e, char *err, size_t errlen)
 		    "veth", "peer", "name", HOST_IFACE, "address", hmac, "netns", hns, NULL };
 		const char *const a3[] = { "ip", "-n", hns, "link", "set", "lo", "up", NULL };
 		const char *const a4[] = { "ip", "-n", hns, "link", "set", HOST_IFACE, "up", NULL };
-		const char *const a5[] = { "ip", "-n", hns, "addr", "add", hcidr, "dev", HOST_IFACE, NULL };
+		const char *const a9[] = { "ip", "-n", fns, "link", "set", fwif, "up", NULL };
+		const char *const a10[] = { "ip", "-n", fns, "addr", "add", gcidr, "dev", fwif, NULL };
+		const char *const *steps[] = { a1, a2, a3, a4, a9, a10 };
+
+		if (run_steps(lab, steps, sizeof(steps) / sizeof(steps[0]), err, errlen) != 0)
+			return -1;
+	}
+	for (k = 0; k < plan_naddrs(lab->cfg.pl, e); k++)
+		if (host_addr_up(lab, e, k, fwif, hmac, err, errlen) != 0)
+			return -1;
+	{
 		const char *const a6[] = { "ip", "-n", hns, "route", "add", gcidr, "dev", HOST_IFACE, NULL };
 		const char *const a7[] = { "ip", "-n", hns, "route", "add", "default", "via", gw, "dev",
 		    HOST_IFACE, "src", haddr, NULL };
 		const char *const a8[] = { "ip", "-n", hns, "neigh", "replace", gw, "lladdr", fmac, "dev",
 		    HOST_IFACE, "nud", "permanent", NULL };
-		const char *const a9[] = { "ip", "-n", fns, "link", "set", fwif, "up", NULL };
-		const char *const a10[] = { "ip", "-n", fns, "addr", "add", gcidr, "dev", fwif, NULL };
-		const char *const a11[] = { "ip", "-n", fns, "route", "add", hcidr, "dev", fwif, NULL };
-		const char *const a12[] = { "ip", "-n", fns, "neigh", "replace", haddr, "lladdr", hmac,
-		    "dev", fwif, "nud", "permanent", NULL };
-		const char *const *steps[] = { a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12 };
-		size_t i;
+		const char *const *steps[] = { a6, a7, a8 };
 
-		for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
-			if (run(lab, NULL, steps[i], err, errlen) != 0)
-				return -1;
-		}
+		return run_steps(lab, steps, sizeof(steps) / sizeof(steps[0]), err, errlen);
 	}
-	return 0;
 }
 
 static int
@@ -187,16 +232,27 @@ static int
 check_addresses(const struct lab *lab, char *err, size_t errlen)
 {
 	char a[ADDR_STRLEN];
-	size_t e;
+	size_t e, i;
 
 	/* Checked again here, whatever the site parser said: the lab must
-	 * never put anything outside the benchmarking range on a wire. */
-	for (e = 0; e < lab->nep; e++)
-		if (ep_used(lab, e) && !addr_in_lab_range(plan_addr(lab->cfg.pl, e))) {
-			snprintf(err, errlen, "%s: address %s is outside 198.18.0.0/15; the lab refuses it",
-			    ep_name(lab, e), addr_fmt(plan_addr(lab->cfg.pl, e), a));
-			return -1;
+	 * never put anything outside the lab ranges on a wire.  Every address
+	 * of a host goes on its interface, so every one is checked. */
+	for (e = 0; e < lab->nep; e++) {
+		if (!ep_used(lab, e))
+			continue;
+		if (plan_naddrs(lab->cfg.pl, e) == 0)
+			return errfmt(err, errlen, "%s: no address for the lab", ep_name(lab, e));
+		for (i = 0; i < plan_naddrs(lab->cfg.pl, e); i++) {
+			const struct rp_addr *x = plan_addr_at(lab->cfg.pl, e, i);
+
+			if (!addr_in_lab_range(x))
+				return errfmt(err, errlen, "%s: address %s is outside %s; the lab refuses it",
+				    ep_name(lab, e), addr_fmt(x, a), ADDR_LAB_RANGES);
+			if (addr_is_v6(x))
+				return errfmt(err, errlen, "%s: IPv6 lab hosts are not supported yet (%s)",
+				    ep_name(lab, e), addr_fmt(x, a));
 		}
+	}
 	return 0;
 }
 

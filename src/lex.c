@@ -60,6 +60,7 @@ span_at(const struct lexer *lx, size_t off, size_t len)
 	struct src_span s;
 	size_t col = off - lx->line_off + 1;
 
+	s.file = lx->file;
 	s.line = lx->line;
 	s.col = col > 0x7fffffff ? 0x7fffffff : (int)col;
 	s.line_off = lx->line_off;
@@ -76,22 +77,61 @@ continues(enum tok_kind k)
 }
 
 static bool
-starts_token(int c)
+starts_name(int c)
 {
-	return is_alpha(c) || is_digit(c) || c == '"' || c == '#' || c == '\n' ||
-	    is_blank(c) || (c > 0 && strchr(",:=/-", c) != NULL);
+	return is_alpha(c) || c == '*';
 }
 
+static bool
+starts_token(int c)
+{
+	return starts_name(c) || is_digit(c) || c == '"' || c == '#' || c == '\n' ||
+	    is_blank(c) || (c > 0 && strchr(",:=/-+", c) != NULL);
+}
+
+/* Length of a "[word]" placeholder at the current position, or 0. */
+static size_t
+placeholder_len(const struct lexer *lx)
+{
+	size_t n = 1;
+	int c;
+
+	if (peek(lx, 0) != '[')
+		return 0;
+	while ((c = peek(lx, n)) != -1 && (is_alpha(c) || is_digit(c) || c == '-'))
+		n++;
+	return n > 1 && c == ']' ? n + 1 : 0;
+}
+
+/* Can a name go on with the character at the current position?  A '-'
+ * before '>' is an arrow, and a '.' must be followed by more name, so that
+ * a trailing dot is not swallowed. */
+static size_t
+name_continues(const struct lexer *lx)
+{
+	int c = peek(lx, 0), d = peek(lx, 1);
+
+	if (is_alpha(c) || is_digit(c) || c == '*')
+		return 1;
+	if (c == '-')
+		return d != '>';
+	if (c == '.')
+		return is_alpha(d) || is_digit(d) || d == '*' || d == '[';
+	return placeholder_len(lx);
+}
+
+/* A name: [A-Za-z_*] then letters, digits, '_', '-', '*', '.' and "[word]"
+ * placeholders.  One token kind serves zone names, DNS names (rm01.awmdm.com)
+ * and wildcard patterns (*.apple.com, accounts.google.[country]); which of
+ * them a name may be is the parser's business. */
 static void
 lex_ident(struct lexer *lx, struct tok *t)
 {
-	size_t start = lx->pos;
-	int c;
+	size_t start = lx->pos, n;
 
 	lx->pos++;
-	while ((c = peek(lx, 0)) != -1 &&
-	    (is_alpha(c) || is_digit(c) || (c == '-' && peek(lx, 1) != '>')))
-		lx->pos++;
+	while ((n = name_continues(lx)) > 0)
+		lx->pos += n;
 	t->kind = TK_IDENT;
 	t->at = span_at(lx, start, lx->pos - start);
 }
@@ -217,7 +257,7 @@ lex_punct(struct lexer *lx, struct tok *t)
 {
 	static const struct { char c; enum tok_kind k; } tab[] = {
 		{ ',', TK_COMMA }, { ':', TK_COLON }, { '=', TK_EQUALS },
-		{ '/', TK_SLASH }, { '-', TK_DASH },
+		{ '/', TK_SLASH }, { '-', TK_DASH }, { '+', TK_PLUS },
 	};
 	int c = peek(lx, 0);
 	size_t i;
@@ -273,7 +313,7 @@ lex_one(struct lexer *lx, struct tok *t)
 		t->at = lx->end;
 		return tok;
 	}
-	if (is_alpha(c))
+	if (starts_name(c))
 		lex_ident(lx, t);
 	else if (is_digit(c))
 		lex_digits(lx, t);
@@ -302,7 +342,15 @@ lex_advance(struct lexer *lx)
 void
 lex_init(struct lexer *lx, const char *text, size_t len, struct diag *d, bool addr_runs)
 {
+	lex_init_file(lx, text, len, d, addr_runs, 0);
+}
+
+void
+lex_init_file(struct lexer *lx, const char *text, size_t len, struct diag *d, bool addr_runs,
+    int file)
+{
 	memset(lx, 0, sizeof(*lx));
+	lx->file = file;
 	lx->text = text ? text : "";
 	lx->len = text ? len : 0;
 	lx->line = 1;
@@ -310,9 +358,51 @@ lex_init(struct lexer *lx, const char *text, size_t len, struct diag *d, bool ad
 	/* As if after a newline: leading blank lines are not statements. */
 	lx->last = TK_NEWLINE;
 	lx->diag = d;
+	lx->end.file = file;
 	lx->end.line = 1;
 	lx->end.col = 1;
 	lex_advance(lx);
+}
+
+static bool
+is_addr_char(int c)
+{
+	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ':' ||
+	    c == '.';
+}
+
+/* Printable ASCII only: a message quotes the address back. */
+static bool
+ends_address(int c)
+{
+	return c <= ' ' || c >= 0x7f || c == ',' || c == '"' || c == '#';
+}
+
+bool
+lex_address(struct lexer *lx)
+{
+	struct tok *t = &lx->cur;
+	size_t start = t->at.off, i = start;
+
+	if (t->kind != TK_NUMBER && t->kind != TK_IDENT && t->kind != TK_COLON &&
+	    t->kind != TK_ADDR)
+		return false;
+	while (i < lx->len && is_addr_char((unsigned char)lx->text[i]))
+		i++;
+	if (i == start)
+		return false;
+	/* Whatever clings to it belongs to it: one token, one error. */
+	while (i < lx->len && !ends_address((unsigned char)lx->text[i]))
+		i++;
+	if (i < start + t->at.len)
+		i = start + t->at.len;
+	lx->pos = i;
+	t->kind = TK_ADDR;
+	t->num = 0;
+	t->at = span_at(lx, start, i - start);
+	lx->end = span_at(lx, i, 0);
+	lx->last = TK_ADDR;
+	return true;
 }
 
 bool
@@ -331,7 +421,7 @@ lex_describe(const struct lexer *lx, const struct tok *t, char *buf, size_t size
 		[TK_EOF] = "end of file", [TK_NEWLINE] = "end of line",
 		[TK_STRING] = "string", [TK_COMMA] = "','", [TK_COLON] = "':'",
 		[TK_EQUALS] = "'='", [TK_SLASH] = "'/'", [TK_DASH] = "'-'",
-		[TK_ARROW] = "'->'", [TK_BAD] = "invalid input",
+		[TK_ARROW] = "'->'", [TK_PLUS] = "'+'", [TK_BAD] = "invalid input",
 	};
 	enum { SHOW = 32 };
 

@@ -1,7 +1,9 @@
 #include "nftgen.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 struct fwset {
 	struct fw_rule *r;
@@ -76,7 +78,7 @@ fw_compile(const struct plan *pl)
 						.src = ru->src[s], .dst = ru->dst[d],
 						.proto = ru->spans[k].proto,
 						.lo = ru->spans[k].lo, .hi = ru->spans[k].hi,
-						.act = FW_ACCEPT, .line = ru->line,
+						.act = FW_ACCEPT, .line = ru->line, .file = ru->file,
 					};
 					if (fw_insert(fw, fw->n, &r) != 0) {
 						fw_free(fw);
@@ -159,7 +161,7 @@ static void
 emit_comment(const struct fw_rule *r, const struct plan *pl, FILE *out)
 {
 	const struct profile *prof = plan_profile(pl);
-	const char *name = profile_name(prof), *base = strrchr(name, '/');
+	const char *name = r->file ? r->file : profile_name(prof), *base = strrchr(name, '/');
 	char buf[120];
 	size_t i;
 
@@ -175,20 +177,61 @@ emit_comment(const struct fw_rule *r, const struct plan *pl, FILE *out)
 	fprintf(out, " comment \"%s\"\n", buf);
 }
 
+/* An endpoint's addresses of one family as nft writes them: one address
+ * bare, several as an anonymous set.  False if it has none. */
+static bool
+put_addrs(FILE *out, const struct plan *pl, size_t ep, uint8_t family)
+{
+	char a[ADDR_STRLEN];
+	size_t i, n = 0, k = 0;
+
+	for (i = 0; i < plan_naddrs(pl, ep); i++)
+		n += plan_addr_at(pl, ep, i)->family == family;
+	if (n == 0)
+		return false;
+	fputs(n > 1 ? "{ " : "", out);
+	for (i = 0; i < plan_naddrs(pl, ep); i++)
+		if (plan_addr_at(pl, ep, i)->family == family)
+			fprintf(out, "%s%s", k++ ? ", " : "", addr_fmt(plan_addr_at(pl, ep, i), a));
+	fputs(n > 1 ? " }" : "", out);
+	return true;
+}
+
+static bool
+has_family(const struct plan *pl, size_t ep, uint8_t family)
+{
+	size_t i;
+
+	for (i = 0; i < plan_naddrs(pl, ep); i++)
+		if (plan_addr_at(pl, ep, i)->family == family)
+			return true;
+	return false;
+}
+
+/* One nft rule per address family both endpoints have. */
 static void
 emit_rule(const struct fw_rule *r, const struct plan *pl, FILE *out)
 {
-	char sa[ADDR_STRLEN], da[ADDR_STRLEN];
+	static const uint8_t families[] = { AF_INET, AF_INET6 };
+	size_t f;
 
-	fprintf(out, "\t\tip saddr %s ip daddr %s %s dport ",
-	    addr_fmt(plan_addr(pl, r->src), sa), addr_fmt(plan_addr(pl, r->dst), da),
-	    r->proto == RP_PROTO_UDP ? "udp" : "tcp");
-	if (r->lo == r->hi)
-		fprintf(out, "%u", r->lo);
-	else
-		fprintf(out, "%u-%u", r->lo, r->hi);
-	fprintf(out, " %s", nft_verdict(r->act));
-	emit_comment(r, pl, out);
+	for (f = 0; f < sizeof(families); f++) {
+		const char *ip = families[f] == AF_INET ? "ip" : "ip6";
+
+		if (!has_family(pl, r->src, families[f]) || !has_family(pl, r->dst, families[f]))
+			continue;
+		fprintf(out, "\t\t%s saddr ", ip);
+		put_addrs(out, pl, r->src, families[f]);
+		fprintf(out, " %s daddr ", ip);
+		put_addrs(out, pl, r->dst, families[f]);
+		fprintf(out, " %s dport ", r->proto == RP_PROTO_UDP ? "udp" : "tcp");
+		if (r->lo == r->hi)
+			fprintf(out, "%u", r->lo);
+		else
+			fprintf(out, "%u-%u", r->lo, r->hi);
+		fprintf(out, " %s", nft_verdict(r->act));
+		emit_comment(r, pl, out);
+	}
 }
 
 void

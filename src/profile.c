@@ -1,108 +1,92 @@
-/* The profile language: a recursive-descent parser over lex.h, then a
+/* The profile language: a recursive-descent parser over lex.h (one lexer
+ * per file; an included file is parsed where it is included), then a
  * resolution pass (names may be used before they are defined), then the
- * checks that need the whole file (service cycles, contradictions). */
-#include "profile.h"
+ * checks that need the whole profile (definition cycles, contradictions).
+ * The canonical printer is in profile_print.c. */
+#include "profile_impl.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-#include "diag.h"
-#include "lex.h"
+#include "dnsname.h"
 
-#define NO_INDEX SIZE_MAX
-
-/* One entry of a service list as written: a service name, or an inline
- * tcp/udp port list. */
-struct ref {
-	char             *name;    /* NULL for an inline list */
-	uint8_t           proto;
-	struct port_span *ports;   /* inline list; sorted and merged once parsed */
-	size_t            nports;
-	struct src_span   at;
-	size_t            target;  /* the named service, once resolved */
-};
-
-struct svclist {
-	struct ref *v;
-	size_t      n;
-};
-
-enum svc_state { SV_NEW, SV_OPEN, SV_DONE };
-
-struct service {
-	char             *name;
-	struct src_span   at;
-	struct svclist    list;
-	char             *text;    /* canonical list */
-	struct port_span *spans;   /* everything it names, expanded */
-	size_t            nspans;
-	enum svc_state    state;
-};
-
-struct epref {
-	char           *name;
-	struct src_span at;
-};
-
-struct eplist {
-	struct epref *v;
-	size_t        n;
-};
-
-struct rule {
-	struct profile_rule pub;
-	struct eplist       src, dst;
-	struct svclist      svcs;
-	size_t             *srcidx, *dstidx;   /* NO_INDEX where unresolved */
-	struct port_span   *spans;
-	size_t              nspans;
-	char               *services;
-	struct src_span     kw;   /* the open/closed keyword */
-};
-
-struct endpoint {
-	struct profile_endpoint pub;
-	char                   *name, *desc;
-};
-
-struct profile {
-	char            *name, *title, *doc;
-	int              title_line, doc_line, default_line;
-	struct endpoint *eps;
-	size_t           neps;
-	struct service  *svcs;
-	size_t           nsvcs;
-	struct rule     *rules;
-	size_t           nrules;
-	char           **sections;
-	size_t           nsections;
-};
+#define INCLUDE_DEPTH_MAX 16
+#define INCLUDE_SIZE_MAX  (4u << 20)
+/* Longest address text quoted back in a message. */
+#define ADDR_SHOW 40
 
 struct parser {
-	struct lexer    lx;
-	struct diag    *d;
-	struct profile *pf;
-	const char     *section;   /* owned by pf->sections */
+	struct lexer                *lx;        /* the file being read */
+	struct diag                 *d;
+	struct profile              *pf;
+	const struct profile_reader *io;
+	const char                  *section;   /* owned by pf->strs */
+	const char                  *doc;
+	char                       **texts;     /* included texts: alive until diag_close() */
+	size_t                       ntexts;
+	size_t                       open[INCLUDE_DEPTH_MAX + 1];   /* files being read */
+	size_t                       depth;
+	struct src_span             *included_at;   /* per file: its include statement */
 };
 
-/* Room for element n: capacity doubles at every power of two, so no
- * separate capacity field is needed. */
-static void *
-grow(void *v, size_t n, size_t size)
+/* ---- small helpers ---- */
+
+void *
+pf_grow(void *v, size_t n, size_t size)
 {
+	/* Room for element n: capacity doubles at every power of two, so no
+	 * separate capacity field is needed. */
 	if (n == 0 || (n & (n - 1)) == 0)
 		v = lex_xreallocarray(v, n ? n * 2 : 1, size);
 	return v;
 }
 
-static const char *
-proto_name(uint8_t proto)
+char *
+pf_strdup(const char *s)
+{
+	return lex_xstrndup(s, strlen(s));
+}
+
+const char *
+pf_proto_name(uint8_t proto)
 {
 	return proto == RP_PROTO_UDP ? "udp" : "tcp";
 }
 
+/* DNS names compare without regard to case; other names exactly. */
+bool
+pf_name_eq(const char *a, const char *b)
+{
+	return strchr(a, '.') ? dnsname_eq(a, b) : strcmp(a, b) == 0;
+}
+
+/* "line 12", or "FILE:12" when the place is in another file than `here`. */
+const char *
+pf_where(const struct profile *pf, const struct src_span *at, const struct src_span *here,
+    char *buf, size_t size)
+{
+	if (at->file == here->file)
+		snprintf(buf, size, "line %d", at->line);
+	else
+		snprintf(buf, size, "%s:%d", pf->files[at->file], at->line);
+	return buf;
+}
+
 /* ---- port spans ---- */
+
+static bool
+same_tls(const struct port_span *a, const struct port_span *b)
+{
+	if (a->tls != b->tls)
+		return false;
+	if (!a->sni || !b->sni)
+		return a->sni == b->sni;
+	return dnsname_eq(a->sni, b->sni);
+}
 
 static int
 cmp_span(const void *a, const void *b)
@@ -113,13 +97,13 @@ cmp_span(const void *a, const void *b)
 		return x->proto < y->proto ? -1 : 1;
 	if (x->lo != y->lo)
 		return x->lo < y->lo ? -1 : 1;
-	return (x->hi > y->hi) - (x->hi < y->hi);
+	if (x->hi != y->hi)
+		return x->hi < y->hi ? -1 : 1;
+	return (int)x->tls - (int)y->tls;
 }
 
-/* Sorts by (proto, lo) and merges spans that overlap or touch; returns the
- * new count. */
-static size_t
-merge_spans(struct port_span *v, size_t n)
+size_t
+pf_merge_spans(struct port_span *v, size_t n)
 {
 	size_t i, out = 0;
 
@@ -129,7 +113,8 @@ merge_spans(struct port_span *v, size_t n)
 	for (i = 1; i < n; i++) {
 		struct port_span *last = &v[out];
 
-		if (v[i].proto == last->proto && (uint32_t)v[i].lo <= (uint32_t)last->hi + 1) {
+		if (v[i].proto == last->proto && same_tls(&v[i], last) &&
+		    (uint32_t)v[i].lo <= (uint32_t)last->hi + 1) {
 			if (v[i].hi > last->hi)
 				last->hi = v[i].hi;
 		} else {
@@ -139,9 +124,8 @@ merge_spans(struct port_span *v, size_t n)
 	return out + 1;
 }
 
-/* First common run of two merged span lists. */
-static bool
-spans_overlap(const struct port_span *a, size_t na, const struct port_span *b,
+bool
+pf_spans_overlap(const struct port_span *a, size_t na, const struct port_span *b,
     size_t nb, struct port_span *out)
 {
 	size_t i = 0, j = 0;
@@ -150,7 +134,7 @@ spans_overlap(const struct port_span *a, size_t na, const struct port_span *b,
 		const struct port_span *x = &a[i], *y = &b[j];
 
 		if (x->proto == y->proto && x->lo <= y->hi && y->lo <= x->hi) {
-			out->proto = x->proto;
+			*out = *x;
 			out->lo = x->lo > y->lo ? x->lo : y->lo;
 			out->hi = x->hi < y->hi ? x->hi : y->hi;
 			return true;
@@ -163,23 +147,13 @@ spans_overlap(const struct port_span *a, size_t na, const struct port_span *b,
 	return false;
 }
 
-static void
-put_ports(FILE *f, uint16_t lo, uint16_t hi)
-{
-	if (lo == hi)
-		fprintf(f, "%u", (unsigned)lo);
-	else
-		fprintf(f, "%u-%u", (unsigned)lo, (unsigned)hi);
-}
-
-/* "tcp/443" or "tcp/5228-5230" into a caller's buffer. */
-static const char *
-span_str(const struct port_span *s, char *buf, size_t size)
+const char *
+pf_span_str(const struct port_span *s, char *buf, size_t size)
 {
 	if (s->lo == s->hi)
-		snprintf(buf, size, "%s/%u", proto_name(s->proto), (unsigned)s->lo);
+		snprintf(buf, size, "%s/%u", pf_proto_name(s->proto), (unsigned)s->lo);
 	else
-		snprintf(buf, size, "%s/%u-%u", proto_name(s->proto), (unsigned)s->lo,
+		snprintf(buf, size, "%s/%u-%u", pf_proto_name(s->proto), (unsigned)s->lo,
 		    (unsigned)s->hi);
 	return buf;
 }
@@ -194,6 +168,7 @@ free_svclist(struct svclist *l)
 	for (i = 0; i < l->n; i++) {
 		free(l->v[i].name);
 		free(l->v[i].ports);
+		free(l->v[i].sni);
 	}
 	free(l->v);
 	l->v = NULL;
@@ -222,6 +197,51 @@ free_rule(struct rule *r)
 	free(r->dstidx);
 	free(r->spans);
 	free(r->services);
+	free(r->from);
+	free(r->to);
+	free(r->cite);
+}
+
+static void
+free_endpoints(struct profile *pf)
+{
+	size_t i;
+
+	for (i = 0; i < pf->neps; i++) {
+		free(pf->eps[i].name);
+		free(pf->eps[i].desc);
+		free(pf->eps[i].addrs);
+		free(pf->eps[i].zone.name);
+	}
+	free(pf->eps);
+}
+
+static void
+free_definitions(struct profile *pf)
+{
+	size_t i;
+
+	for (i = 0; i < pf->nsvcs; i++) {
+		free(pf->svcs[i].name);
+		free_svclist(&pf->svcs[i].list);
+		free(pf->svcs[i].text);
+		free(pf->svcs[i].spans);
+	}
+	for (i = 0; i < pf->ngroups; i++) {
+		free(pf->groups[i].name);
+		free(pf->groups[i].desc);
+		free_eplist(&pf->groups[i].members);
+		free(pf->groups[i].exp);
+	}
+	for (i = 0; i < pf->nwilds; i++) {
+		free(pf->wilds[i].pattern);
+		free(pf->wilds[i].desc);
+		free_eplist(&pf->wilds[i].names);
+		free(pf->wilds[i].idx);
+	}
+	free(pf->svcs);
+	free(pf->groups);
+	free(pf->wilds);
 }
 
 void
@@ -231,45 +251,37 @@ profile_free(struct profile *pf)
 
 	if (!pf)
 		return;
-	for (i = 0; i < pf->neps; i++) {
-		free(pf->eps[i].name);
-		free(pf->eps[i].desc);
-	}
-	for (i = 0; i < pf->nsvcs; i++) {
-		free(pf->svcs[i].name);
-		free_svclist(&pf->svcs[i].list);
-		free(pf->svcs[i].text);
-		free(pf->svcs[i].spans);
-	}
+	free_endpoints(pf);
+	free_definitions(pf);
 	for (i = 0; i < pf->nrules; i++)
 		free_rule(&pf->rules[i]);
-	for (i = 0; i < pf->nsections; i++)
-		free(pf->sections[i]);
-	free(pf->eps);
-	free(pf->svcs);
+	for (i = 0; i < pf->nstrs; i++)
+		free(pf->strs[i]);
+	for (i = 0; i < pf->nfiles; i++)
+		free(pf->files[i]);
 	free(pf->rules);
-	free(pf->sections);
+	free(pf->strs);
+	free(pf->files);
 	free(pf->name);
 	free(pf->title);
-	free(pf->doc);
 	free(pf);
 }
 
 /* ---- lookups ---- */
 
-static long
-find_endpoint(const struct profile *pf, const char *name)
+long
+pf_find_endpoint(const struct profile *pf, const char *name)
 {
 	size_t i;
 
 	for (i = 0; i < pf->neps; i++)
-		if (strcmp(pf->eps[i].name, name) == 0)
+		if (pf_name_eq(pf->eps[i].name, name))
 			return (long)i;
 	return -1;
 }
 
-static long
-find_service(const struct profile *pf, const char *name)
+long
+pf_find_service(const struct profile *pf, const char *name)
 {
 	size_t i;
 
@@ -279,106 +291,362 @@ find_service(const struct profile *pf, const char *name)
 	return -1;
 }
 
-/* Zones, roles and services share one namespace: the line defining name, or 0. */
-static int
+long
+pf_find_group(const struct profile *pf, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < pf->ngroups; i++)
+		if (strcmp(pf->groups[i].name, name) == 0)
+			return (long)i;
+	return -1;
+}
+
+long
+pf_find_wildcard(const struct profile *pf, const char *pattern)
+{
+	size_t i;
+
+	for (i = 0; i < pf->nwilds; i++)
+		if (dnsname_eq(pf->wilds[i].pattern, pattern))
+			return (long)i;
+	return -1;
+}
+
+/* Every definition shares one namespace: where name is first defined, or
+ * NULL.  (DNS names and patterns cannot collide with plain names, but a
+ * pattern can with a pattern.) */
+static const struct src_span *
 defined_at(const struct profile *pf, const char *name)
 {
-	long i = find_endpoint(pf, name);
+	long i;
 
-	if (i >= 0)
-		return pf->eps[i].pub.line;
-	i = find_service(pf, name);
-	return i >= 0 ? pf->svcs[i].at.line : 0;
+	if ((i = pf_find_endpoint(pf, name)) >= 0)
+		return &pf->eps[i].at;
+	if ((i = pf_find_service(pf, name)) >= 0)
+		return &pf->svcs[i].at;
+	if ((i = pf_find_group(pf, name)) >= 0)
+		return &pf->groups[i].at;
+	if ((i = pf_find_wildcard(pf, name)) >= 0)
+		return &pf->wilds[i].at;
+	return NULL;
 }
+
+/* ---- statements: header and provenance ---- */
 
 static const char *
-kind_name(enum endpoint_kind k)
+keep_string(struct parser *p)
 {
-	return k == EP_ZONE ? "zone" : "role";
-}
+	struct profile *pf = p->pf;
 
-/* ---- statements ---- */
-
-/* `profile "..."` and `source "..."`: once each. */
-static bool
-header_string(struct parser *p, const struct tok *kw, const char *keyword,
-    char **dst, int *line)
-{
-	struct lexer *lx = &p->lx;
-
-	if (*line) {
-		diag_error(p->d, &kw->at, "duplicate '%s' statement (first at line %d)",
-		    keyword, *line);
-		return false;
-	}
-	/* Even a malformed statement counts as present: "missing" would only
-	 * repeat its error. */
-	*line = kw->at.line;
-	if (!lex_expect(lx, TK_STRING, "string"))
-		return false;
-	*dst = lex_string(lx, &lx->cur);
-	lex_advance(lx);
-	return true;
+	pf->strs = pf_grow(pf->strs, pf->nstrs, sizeof(*pf->strs));
+	pf->strs[pf->nstrs] = lex_string(p->lx, &p->lx->cur);
+	lex_advance(p->lx);
+	return pf->strs[pf->nstrs++];
 }
 
 static bool
 st_profile(void *ctx, const struct tok *kw)
 {
 	struct parser *p = ctx;
+	struct lexer *lx = p->lx;
 
-	return header_string(p, kw, "profile", &p->pf->title, &p->pf->title_line);
+	if (kw->at.file != 0) {
+		diag_error(p->d, &kw->at, "'profile' belongs in the main file, not in an included one");
+		return false;
+	}
+	if (p->pf->title_line) {
+		diag_error(p->d, &kw->at, "duplicate 'profile' statement (first at line %d)",
+		    p->pf->title_line);
+		return false;
+	}
+	/* Even a malformed statement counts as present: "missing" would only
+	 * repeat its error. */
+	p->pf->title_line = kw->at.line;
+	if (!lex_expect(lx, TK_STRING, "string"))
+		return false;
+	p->pf->title = lex_string(lx, &lx->cur);
+	lex_advance(lx);
+	return true;
 }
 
+/* `source` names the document the rules after it come from, up to the next
+ * `source`; the profile's document is the main file's first (or, if it has
+ * none, the first an include has). */
 static bool
 st_source(void *ctx, const struct tok *kw)
 {
 	struct parser *p = ctx;
 
-	return header_string(p, kw, "source", &p->pf->doc, &p->pf->doc_line);
+	if (!lex_expect(p->lx, TK_STRING, "document title string"))
+		return false;
+	p->doc = keep_string(p);
+	if (kw->at.file == 0 && !p->pf->main_doc)
+		p->pf->main_doc = p->doc;
+	if (!p->pf->doc)
+		p->pf->doc = p->doc;
+	return true;
 }
 
 static bool
 st_section(void *ctx, const struct tok *kw)
 {
 	struct parser *p = ctx;
-	struct profile *pf = p->pf;
 
 	(void)kw;
-	if (!lex_expect(&p->lx, TK_STRING, "section title string"))
+	if (!lex_expect(p->lx, TK_STRING, "section title string"))
 		return false;
-	pf->sections = grow(pf->sections, pf->nsections, sizeof(*pf->sections));
-	pf->sections[pf->nsections] = lex_string(&p->lx, &p->lx.cur);
-	p->section = pf->sections[pf->nsections++];
-	lex_advance(&p->lx);
+	/* `section ""` ends the current section. */
+	p->section = keep_string(p);
+	if (!p->section[0])
+		p->section = NULL;
 	return true;
 }
 
-/* The NAME of a zone, role or service definition.  *out stays NULL when the
- * name cannot be defined (reported); parsing of the statement goes on. */
-static bool
-definition_name(struct parser *p, const char *what, char **out, struct src_span *at)
-{
-	struct lexer *lx = &p->lx;
-	char *name;
-	int first;
+/* ---- statements: definitions ---- */
 
-	*out = NULL;
-	if (!lex_expect(lx, TK_IDENT, what))
-		return false;
-	*at = lx->cur.at;
-	name = lex_text(lx, &lx->cur);
-	lex_advance(lx);
+static bool
+is_plain_name(const char *s)
+{
+	for (; *s; s++)
+		if (*s == '.' || *s == '*' || *s == '[')
+			return false;
+	return true;
+}
+
+static bool
+reserved_name(struct parser *p, const char *name, const struct src_span *at)
+{
 	/* tcp/udp would be ambiguous in a service list: tcp/443 vs a service. */
 	if (strcmp(name, "tcp") == 0 || strcmp(name, "udp") == 0) {
 		diag_error(p->d, at, "'%s' cannot be used as a name: it starts a port list like %s/443",
 		    name, name);
-		free(name);
 		return true;
 	}
-	first = defined_at(p->pf, name);
-	if (first) {
-		diag_error(p->d, at, "duplicate definition of '%s' (first defined at line %d)",
-		    name, first);
+	return false;
+}
+
+static bool
+duplicate(struct parser *p, const char *name, const struct src_span *at)
+{
+	const struct src_span *first = defined_at(p->pf, name);
+	char buf[300];
+
+	if (!first)
+		return false;
+	diag_error(p->d, at, "duplicate definition of '%s' (first defined at %s)", name,
+	    pf_where(p->pf, first, at, buf, sizeof(buf)));
+	return true;
+}
+
+/* The NAME of a zone, role, block, group or service definition.  *out
+ * stays NULL when the name cannot be defined (reported); parsing of the
+ * statement goes on so that one run shows every error. */
+static bool
+definition_name(struct parser *p, const char *what, char **out, struct src_span *at)
+{
+	struct lexer *lx = p->lx;
+	char *name;
+	char expect[48];
+
+	*out = NULL;
+	snprintf(expect, sizeof(expect), "%s name", what);
+	if (!lex_expect(lx, TK_IDENT, expect))
+		return false;
+	*at = lx->cur.at;
+	name = lex_text(lx, &lx->cur);
+	lex_advance(lx);
+	if (!is_plain_name(name)) {
+		diag_error(p->d, at, "'%s' cannot name a %s: a plain name has letters, digits, '_' "
+		    "and '-' (dots and '*' are for fqdn and wildcard)", name, what);
+	} else if (!reserved_name(p, name, at) && !duplicate(p, name, at)) {
+		*out = name;
+		return true;
+	}
+	free(name);
+	return true;
+}
+
+/* An optional "DESCRIPTION" after a name. */
+static char *
+opt_desc(struct parser *p)
+{
+	char *desc = NULL;
+
+	if (p->lx->cur.kind == TK_STRING) {
+		desc = lex_string(p->lx, &p->lx->cur);
+		lex_advance(p->lx);
+	}
+	return desc;
+}
+
+struct endpoint *
+pf_add_endpoint(struct profile *pf, char *name, char *desc, enum endpoint_kind kind,
+    const struct src_span *at)
+{
+	struct endpoint *e;
+
+	pf->eps = pf_grow(pf->eps, pf->neps, sizeof(*pf->eps));
+	e = &pf->eps[pf->neps++];
+	memset(e, 0, sizeof(*e));
+	e->name = name;
+	e->desc = desc ? desc : pf_strdup("");
+	e->pub.kind = kind;
+	e->pub.zone = -1;
+	e->at = *at;
+	e->wild = NO_INDEX;
+	return e;
+}
+
+/* Equals and the start of a list, after a definition's name. */
+static bool
+expect_equals(struct parser *p)
+{
+	if (!lex_expect(p->lx, TK_EQUALS, "'='"))
+		return false;
+	lex_advance(p->lx);
+	return true;
+}
+
+static bool
+st_zone(void *ctx, const struct tok *kw)
+{
+	struct parser *p = ctx;
+	struct src_span at;
+	char *name, *desc;
+
+	(void)kw;
+	if (!definition_name(p, "zone", &name, &at))
+		return false;
+	desc = opt_desc(p);
+	if (name)
+		pf_add_endpoint(p->pf, name, desc, EP_ZONE, &at);
+	else
+		free(desc);
+	return true;
+}
+
+/* role NAME ["DESC"] [in ZONE] */
+static bool
+st_role(void *ctx, const struct tok *kw)
+{
+	struct parser *p = ctx;
+	struct lexer *lx = p->lx;
+	struct epref zone = { NULL, { 0 }, TG_NONE, NO_INDEX };
+	struct endpoint *e;
+	struct src_span at;
+	char *name, *desc;
+
+	(void)kw;
+	if (!definition_name(p, "role", &name, &at))
+		return false;
+	desc = opt_desc(p);
+	if (lex_word(lx, "in")) {
+		lex_advance(lx);
+		if (!lex_expect(lx, TK_IDENT, "zone name")) {
+			free(name);
+			free(desc);
+			return false;
+		}
+		zone.name = lex_text(lx, &lx->cur);
+		zone.at = lx->cur.at;
+		lex_advance(lx);
+	}
+	if (!name) {
+		free(desc);
+		free(zone.name);
+		return true;
+	}
+	e = pf_add_endpoint(p->pf, name, desc, EP_ROLE, &at);
+	e->zone = zone;
+	return true;
+}
+
+/* One address where the grammar wants one; *text (caller frees) gets its
+ * text, NULL after a syntax error. */
+static bool
+address_token(struct parser *p, char **text, struct src_span *at)
+{
+	struct lexer *lx = p->lx;
+
+	*text = NULL;
+	if (!lex_address(lx)) {
+		lex_syntax_error(lx, "address");
+		return false;
+	}
+	*text = lex_text(lx, &lx->cur);
+	*at = lx->cur.at;
+	lex_advance(lx);
+	return true;
+}
+
+static void
+bad_address(struct parser *p, const struct src_span *at, const char *what, const char *text)
+{
+	diag_error(p->d, at, "invalid %s '%.*s%s'", what, ADDR_SHOW, text,
+	    strlen(text) > ADDR_SHOW ? "..." : "");
+}
+
+static bool
+has_addr(const struct rp_addr *v, size_t n, const struct rp_addr *a)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (addr_eq(&v[i], a))
+			return true;
+	return false;
+}
+
+/* addrs := ADDR {',' ADDR}, appended to e's documented addresses (e may be
+ * NULL: checked and dropped).  Addresses before `mine` came from an
+ * earlier declaration: repeating them is no news. */
+static bool
+parse_fqdn_addrs(struct parser *p, struct endpoint *e, size_t mine)
+{
+	struct lexer *lx = p->lx;
+	struct src_span at;
+	struct rp_addr a;
+	char *text, buf[ADDR_STRLEN];
+
+	for (;;) {
+		if (!address_token(p, &text, &at))
+			return false;
+		if (strchr(text, '/'))
+			diag_error(p->d, &at, "'%s' is an address block: an fqdn's documented addresses "
+			    "are single addresses (declare the block with 'block')", text);
+		else if (!addr_parse(text, &a))
+			bad_address(p, &at, "address", text);
+		else if (e && has_addr(e->addrs + mine, e->naddrs - mine, &a))
+			diag_warning(p->d, &at, "address %s listed twice", addr_fmt(&a, buf));
+		else if (e && !has_addr(e->addrs, mine, &a)) {
+			e->addrs = pf_grow(e->addrs, e->naddrs, sizeof(*e->addrs));
+			e->addrs[e->naddrs++] = a;
+		}
+		free(text);
+		if (lx->cur.kind != TK_COMMA)
+			return true;
+		lex_advance(lx);
+	}
+}
+
+/* A DNS name token: its text if valid (caller frees), else NULL after an
+ * error.  Returns false on a syntax error. */
+static bool
+dns_name_token(struct parser *p, const char *what, char **out, struct src_span *at)
+{
+	struct lexer *lx = p->lx;
+	const char *why;
+	char *name;
+
+	*out = NULL;
+	if (!lex_expect(lx, TK_IDENT, what))
+		return false;
+	name = lex_text(lx, &lx->cur);
+	*at = lx->cur.at;
+	lex_advance(lx);
+	if ((why = dnsname_problem(name)) != NULL) {
+		diag_error(p->d, at, "invalid DNS name '%s': %s", name, why);
 		free(name);
 		return true;
 	}
@@ -386,45 +654,288 @@ definition_name(struct parser *p, const char *what, char **out, struct src_span 
 	return true;
 }
 
+/* fqdn NAME ["DESC"] [= ADDR {, ADDR}].  The same name declared again is
+ * only a warning (vendor tables repeat rows): its addresses join the
+ * first declaration's. */
 static bool
-endpoint_def(struct parser *p, const struct tok *kw, enum endpoint_kind kind)
+st_fqdn(void *ctx, const struct tok *kw)
 {
-	struct lexer *lx = &p->lx;
+	struct parser *p = ctx;
 	struct profile *pf = p->pf;
+	struct endpoint *e = NULL;
 	struct src_span at;
-	struct endpoint *e;
-	char *name, *desc = NULL;
+	char *name, *desc, buf[300];
+	long first;
 
-	if (!definition_name(p, kind == EP_ZONE ? "zone name" : "role name", &name, &at))
+	(void)kw;
+	if (!dns_name_token(p, "DNS name", &name, &at))
 		return false;
-	if (lx->cur.kind == TK_STRING) {
-		desc = lex_string(lx, &lx->cur);
-		lex_advance(lx);
-	}
-	if (!name) {
+	desc = opt_desc(p);
+	if (name && (first = pf_find_endpoint(pf, name)) >= 0) {
+		diag_warning(p->d, &at, "fqdn '%s' declared twice (first at %s)", name,
+		    pf_where(p->pf, &pf->eps[first].at, &at, buf, sizeof(buf)));
+		e = &pf->eps[first];
+		free(name);
 		free(desc);
-		return true;
+	} else if (name) {
+		e = pf_add_endpoint(pf, name, desc, EP_FQDN, &at);
+	} else {
+		free(desc);
 	}
-	pf->eps = grow(pf->eps, pf->neps, sizeof(*pf->eps));
-	e = &pf->eps[pf->neps++];
-	memset(e, 0, sizeof(*e));
-	e->name = name;
-	e->desc = desc ? desc : lex_xstrndup("", 0);
-	e->pub.kind = kind;
-	e->pub.line = kw->at.line;
+	if (p->lx->cur.kind != TK_EQUALS)
+		return true;
+	lex_advance(p->lx);
+	return parse_fqdn_addrs(p, e, e ? e->naddrs : 0);
+}
+
+/* "17.0.0.0/8": the network (host bits must be clear) and prefix. */
+static bool
+parse_cidr(const char *text, struct rp_addr *net, unsigned *prefix, const char **why)
+{
+	const char *slash = strchr(text, '/'), *q;
+	char head[ADDR_STRLEN + 1];
+	unsigned v = 0, max, i;
+
+	*why = NULL;
+	if (!slash || (size_t)(slash - text) > ADDR_STRLEN) {
+		*why = "an address block is written like 17.0.0.0/8";
+		return false;
+	}
+	memcpy(head, text, (size_t)(slash - text));
+	head[slash - text] = '\0';
+	if (!addr_parse(head, net))
+		return false;
+	max = addr_is_v6(net) ? 128 : 32;
+	for (q = slash + 1; *q >= '0' && *q <= '9' && v <= max; q++)
+		v = v * 10 + (unsigned)(*q - '0');
+	if (q == slash + 1 || *q || v > max || (q - slash > 2 && slash[1] == '0')) {
+		*why = addr_is_v6(net) ? "the prefix length must be 0 to 128" :
+		    "the prefix length must be 0 to 32";
+		return false;
+	}
+	for (i = v; i < max; i++)
+		if (net->b[i / 8] & (0x80u >> (i % 8))) {
+			*why = "host bits are set";
+			return false;
+		}
+	*prefix = v;
 	return true;
 }
 
+/* sample N, in 1..PROFILE_SAMPLE_MAX. */
 static bool
-st_zone(void *ctx, const struct tok *kw)
+parse_sample(struct parser *p, unsigned *out)
 {
-	return endpoint_def(ctx, kw, EP_ZONE);
+	struct lexer *lx = p->lx;
+
+	lex_advance(lx);
+	if (!lex_expect(lx, TK_NUMBER, "sample size"))
+		return false;
+	if (lx->cur.num < 1 || lx->cur.num > PROFILE_SAMPLE_MAX)
+		diag_error(p->d, &lx->cur.at, "sample size %.*s out of range 1-%d",
+		    (int)(lx->cur.at.len > 20 ? 20 : lx->cur.at.len), lx->text + lx->cur.at.off,
+		    PROFILE_SAMPLE_MAX);
+	else
+		*out = lx->cur.num;
+	lex_advance(lx);
+	return true;
+}
+
+/* block NAME ["DESC"] = CIDR [sample N] */
+static bool
+st_block(void *ctx, const struct tok *kw)
+{
+	struct parser *p = ctx;
+	struct endpoint *e;
+	struct src_span at, bat;
+	struct rp_addr net;
+	unsigned prefix = 0, sample = PROFILE_SAMPLE_DEFAULT;
+	const char *why;
+	char *name, *desc, *text;
+	bool ok;
+
+	(void)kw;
+	if (!definition_name(p, "block", &name, &at))
+		return false;
+	desc = opt_desc(p);
+	if (!expect_equals(p) || !address_token(p, &text, &bat)) {
+		free(name);
+		free(desc);
+		return false;
+	}
+	ok = parse_cidr(text, &net, &prefix, &why);
+	if (!ok && why)
+		diag_error(p->d, &bat, "invalid address block '%.*s': %s", ADDR_SHOW, text, why);
+	else if (!ok)
+		bad_address(p, &bat, "address block", text);
+	free(text);
+	if (lex_word(p->lx, "sample") && !parse_sample(p, &sample)) {
+		free(name);
+		free(desc);
+		return false;
+	}
+	if (!name || !ok) {
+		free(name);
+		free(desc);
+		return true;
+	}
+	e = pf_add_endpoint(p->pf, name, desc, EP_BLOCK, &at);
+	e->addrs = lex_xreallocarray(NULL, 1, sizeof(*e->addrs));
+	e->addrs[0] = net;
+	e->naddrs = 1;
+	e->pub.prefix = prefix;
+	e->pub.sample = sample;
+	return true;
+}
+
+static struct epref *
+add_epref(struct eplist *l, char *name, const struct src_span *at)
+{
+	struct epref *e;
+
+	l->v = pf_grow(l->v, l->n, sizeof(*l->v));
+	e = &l->v[l->n++];
+	e->name = name;
+	e->at = *at;
+	e->kind = TG_NONE;
+	e->index = NO_INDEX;
+	return e;
 }
 
 static bool
-st_role(void *ctx, const struct tok *kw)
+listed_before(const struct eplist *l, const char *name)
 {
-	return endpoint_def(ctx, kw, EP_ROLE);
+	size_t i;
+
+	for (i = 0; i + 1 < l->n; i++)
+		if (pf_name_eq(l->v[i].name, name))
+			return true;
+	return false;
+}
+
+/* The names chosen for a wildcard: DNS names that match it. */
+static bool
+parse_chosen(struct parser *p, const char *pattern, struct eplist *l)
+{
+	struct src_span at;
+	char *name;
+
+	for (;;) {
+		if (!dns_name_token(p, "DNS name", &name, &at))
+			return false;
+		if (name && pattern && !dnsname_match(pattern, name)) {
+			diag_error(p->d, &at, "'%s' does not match the wildcard '%s'", name, pattern);
+			free(name);
+		} else if (name) {
+			add_epref(l, name, &at);
+			if (listed_before(l, name))
+				diag_warning(p->d, &at, "'%s' listed twice", name);
+		}
+		if (p->lx->cur.kind != TK_COMMA)
+			return true;
+		lex_advance(p->lx);
+	}
+}
+
+/* wildcard PATTERN ["DESC"] = NAME {, NAME}: the names are the ones probed
+ * for the pattern. */
+static bool
+st_wildcard(void *ctx, const struct tok *kw)
+{
+	struct parser *p = ctx;
+	struct lexer *lx = p->lx;
+	struct profile *pf = p->pf;
+	struct eplist names = { NULL, 0 };
+	struct wildcard *w;
+	struct src_span at;
+	const char *why;
+	char *pattern, *desc;
+	bool ok;
+
+	(void)kw;
+	if (!lex_expect(lx, TK_IDENT, "wildcard pattern"))
+		return false;
+	pattern = lex_text(lx, &lx->cur);
+	at = lx->cur.at;
+	lex_advance(lx);
+	if ((why = dnsname_pattern_problem(pattern)) != NULL) {
+		diag_error(p->d, &at, "invalid wildcard pattern '%s': %s", pattern, why);
+		free(pattern);
+		pattern = NULL;
+	} else if (duplicate(p, pattern, &at)) {
+		free(pattern);
+		pattern = NULL;
+	}
+	desc = opt_desc(p);
+	ok = expect_equals(p) && parse_chosen(p, pattern, &names);
+	if (!ok || !pattern) {
+		free(pattern);
+		free(desc);
+		free_eplist(&names);
+		return ok;
+	}
+	pf->wilds = pf_grow(pf->wilds, pf->nwilds, sizeof(*pf->wilds));
+	w = &pf->wilds[pf->nwilds++];
+	memset(w, 0, sizeof(*w));
+	w->pattern = pattern;
+	w->desc = desc ? desc : pf_strdup("");
+	w->at = at;
+	w->names = names;
+	return true;
+}
+
+/* eplist := NAME {',' NAME}: zones, roles, fqdns, blocks, wildcards and
+ * groups, resolved later. */
+static bool
+parse_eplist(struct parser *p, struct eplist *l)
+{
+	struct lexer *lx = p->lx;
+	struct epref *e;
+
+	for (;;) {
+		if (!lex_expect(lx, TK_IDENT, "endpoint name"))
+			return false;
+		e = add_epref(l, lex_text(lx, &lx->cur), &lx->cur.at);
+		if (listed_before(l, e->name))
+			diag_warning(p->d, &e->at, "'%s' listed twice", e->name);
+		lex_advance(lx);
+		if (lx->cur.kind != TK_COMMA)
+			return true;
+		lex_advance(lx);
+	}
+}
+
+/* group NAME ["DESC"] = ENDPOINT {, ENDPOINT} */
+static bool
+st_group(void *ctx, const struct tok *kw)
+{
+	struct parser *p = ctx;
+	struct profile *pf = p->pf;
+	struct eplist members = { NULL, 0 };
+	struct group *g;
+	struct src_span at;
+	char *name, *desc;
+	bool ok;
+
+	(void)kw;
+	if (!definition_name(p, "group", &name, &at))
+		return false;
+	desc = opt_desc(p);
+	ok = expect_equals(p) && parse_eplist(p, &members);
+	if (!ok || !name) {
+		free(name);
+		free(desc);
+		free_eplist(&members);
+		return ok;
+	}
+	pf->groups = pf_grow(pf->groups, pf->ngroups, sizeof(*pf->groups));
+	g = &pf->groups[pf->ngroups++];
+	memset(g, 0, sizeof(*g));
+	g->name = name;
+	g->desc = desc ? desc : pf_strdup("");
+	g->at = at;
+	g->members = members;
+	return true;
 }
 
 /* ---- service lists ---- */
@@ -436,26 +947,41 @@ struct seen {
 	size_t            n;
 };
 
+static uint8_t
+proto_of_bit(unsigned bit)
+{
+	return bit == PB_UDP ? RP_PROTO_UDP : RP_PROTO_TCP;
+}
+
+/* Warns if span s (in the protocols of r) overlaps what the list named
+ * before; then remembers it. */
 static void
-warn_relisted(struct parser *p, struct seen *seen, struct port_span s,
+warn_relisted(struct parser *p, struct seen *seen, const struct ref *r, struct port_span s,
     const struct src_span *at)
 {
 	struct port_span *tmp, run;
-	size_t i, n = 0;
+	unsigned bit;
+	size_t i, n;
 	char buf[32];
+	bool warned = false;
 
-	if (seen->n) {
+	for (bit = PB_TCP; bit <= PB_UDP; bit <<= 1) {
+		if (!(r->protos & bit))
+			continue;
+		s.proto = proto_of_bit(bit);
 		tmp = lex_xreallocarray(NULL, seen->n, sizeof(*tmp));
-		for (i = 0; i < seen->n; i++)
+		for (i = n = 0; i < seen->n; i++)
 			if (seen->v[i].proto == s.proto)
 				tmp[n++] = seen->v[i];
-		n = merge_spans(tmp, n);
-		if (spans_overlap(tmp, n, &s, 1, &run))
-			diag_warning(p->d, at, "%s listed twice", span_str(&run, buf, sizeof(buf)));
+		n = pf_merge_spans(tmp, n);
+		if (!warned && pf_spans_overlap(tmp, n, &s, 1, &run)) {
+			diag_warning(p->d, at, "%s listed twice", pf_span_str(&run, buf, sizeof(buf)));
+			warned = true;
+		}
 		free(tmp);
+		seen->v = pf_grow(seen->v, seen->n, sizeof(*seen->v));
+		seen->v[seen->n++] = s;
 	}
-	seen->v = grow(seen->v, seen->n, sizeof(*seen->v));
-	seen->v[seen->n++] = s;
 }
 
 static bool
@@ -464,7 +990,7 @@ port_in_range(struct parser *p, const struct tok *t)
 	if (t->num >= 1 && t->num <= 65535)
 		return true;
 	diag_error(p->d, &t->at, "port %.*s%s out of range 1-65535",
-	    (int)(t->at.len > 20 ? 20 : t->at.len), p->lx.text + t->at.off,
+	    (int)(t->at.len > 20 ? 20 : t->at.len), p->lx->text + t->at.off,
 	    t->at.len > 20 ? "..." : "");
 	return false;
 }
@@ -473,7 +999,7 @@ port_in_range(struct parser *p, const struct tok *t)
 static bool
 parse_portitem(struct parser *p, struct ref *r, struct seen *seen)
 {
-	struct lexer *lx = &p->lx;
+	struct lexer *lx = p->lx;
 	struct tok lo, hi;
 	struct src_span at;
 	struct port_span s;
@@ -500,12 +1026,36 @@ parse_portitem(struct parser *p, struct ref *r, struct seen *seen)
 	}
 	if (!ok)
 		return true;   /* reported; the statement's syntax is still fine */
-	s.proto = r->proto;
+	memset(&s, 0, sizeof(s));
 	s.lo = (uint16_t)lo.num;
 	s.hi = (uint16_t)hi.num;
-	warn_relisted(p, seen, s, &at);
-	r->ports = grow(r->ports, r->nports, sizeof(*r->ports));
+	warn_relisted(p, seen, r, s, &at);
+	r->ports = pf_grow(r->ports, r->nports, sizeof(*r->ports));
 	r->ports[r->nports++] = s;
+	return true;
+}
+
+/* tls [sni "NAME"], after an inline port list. */
+static bool
+parse_tls(struct parser *p, struct ref *r)
+{
+	struct lexer *lx = p->lx;
+	const char *why;
+
+	if (r->protos & PB_UDP)
+		diag_error(p->d, &lx->cur.at, "'tls' needs tcp: a udp port cannot carry a TLS "
+		    "ClientHello");
+	r->tls = true;
+	lex_advance(lx);
+	if (!lex_word(lx, "sni"))
+		return true;
+	lex_advance(lx);
+	if (!lex_expect(lx, TK_STRING, "server name string"))
+		return false;
+	r->sni = lex_string(lx, &lx->cur);
+	if ((why = dnsname_problem(r->sni)) != NULL)
+		diag_error(p->d, &lx->cur.at, "invalid server name '%s': %s", r->sni, why);
+	lex_advance(lx);
 	return true;
 }
 
@@ -514,7 +1064,7 @@ add_ref(struct svclist *l, const struct src_span *at)
 {
 	struct ref *r;
 
-	l->v = grow(l->v, l->n, sizeof(*l->v));
+	l->v = pf_grow(l->v, l->n, sizeof(*l->v));
 	r = &l->v[l->n++];
 	memset(r, 0, sizeof(*r));
 	r->at = *at;
@@ -522,26 +1072,47 @@ add_ref(struct svclist *l, const struct src_span *at)
 	return r;
 }
 
-/* svcref := NAME | (tcp|udp) '/' portitem */
+/* protos := tcp | udp | tcp+udp | udp+tcp */
+static bool
+parse_protos(struct parser *p, unsigned *bits)
+{
+	struct lexer *lx = p->lx;
+
+	*bits = lex_word(lx, "tcp") ? PB_TCP : PB_UDP;
+	lex_advance(lx);
+	if (lx->cur.kind == TK_PLUS) {
+		lex_advance(lx);
+		if (!lex_word(lx, *bits == PB_TCP ? "udp" : "tcp")) {
+			lex_syntax_error(lx, *bits == PB_TCP ? "'udp'" : "'tcp'");
+			return false;
+		}
+		*bits = PB_TCP | PB_UDP;
+		lex_advance(lx);
+	}
+	return lex_expect(lx, TK_SLASH, "'/'");
+}
+
+/* svcref := NAME | protos '/' portitem [tls] */
 static bool
 parse_ref(struct parser *p, struct svclist *l, struct seen *seen)
 {
-	struct lexer *lx = &p->lx;
+	struct lexer *lx = p->lx;
 	struct src_span at = lx->cur.at;
-	bool tcp = lex_word(lx, "tcp"), udp = lex_word(lx, "udp");
 	struct ref *r;
+	unsigned bits;
 	size_t i;
 
 	if (!lex_expect(lx, TK_IDENT, "service name or tcp/udp port list"))
 		return false;
-	if (tcp || udp) {
-		lex_advance(lx);
-		if (!lex_expect(lx, TK_SLASH, "'/'"))
+	if (lex_word(lx, "tcp") || lex_word(lx, "udp")) {
+		if (!parse_protos(p, &bits))
 			return false;
 		lex_advance(lx);
 		r = add_ref(l, &at);
-		r->proto = tcp ? RP_PROTO_TCP : RP_PROTO_UDP;
-		return parse_portitem(p, r, seen);
+		r->protos = (uint8_t)bits;
+		if (!parse_portitem(p, r, seen))
+			return false;
+		return !lex_word(lx, "tls") || parse_tls(p, r);
 	}
 	r = add_ref(l, &at);
 	r->name = lex_text(lx, &lx->cur);
@@ -555,25 +1126,34 @@ parse_ref(struct parser *p, struct svclist *l, struct seen *seen)
 }
 
 /* svclist := svcref {',' svcref}, where after an inline list a ',' and a
- * number continue that list and a ',' and a name start a new ref. */
+ * number continue that list and a ',' and a name start a new ref.  A list
+ * that took `tls` is finished. */
 static bool
 parse_svclist(struct parser *p, struct svclist *l)
 {
-	struct lexer *lx = &p->lx;
+	struct lexer *lx = p->lx;
 	struct seen seen = { NULL, 0 };
 	bool ok = parse_ref(p, l, &seen);
 	size_t i;
 
 	while (ok && lx->cur.kind == TK_COMMA) {
+		struct ref *last = &l->v[l->n - 1];
+
 		lex_advance(lx);
-		if (l->v[l->n - 1].name == NULL && lx->cur.kind == TK_NUMBER)
-			ok = parse_portitem(p, &l->v[l->n - 1], &seen);
-		else
+		if (last->name || lx->cur.kind != TK_NUMBER) {
 			ok = parse_ref(p, l, &seen);
+		} else if (last->tls) {
+			diag_error(p->d, &lx->cur.at, "a port list ends at 'tls': start another one "
+			    "with tcp/ or udp/");
+			ok = false;
+		} else {
+			ok = parse_portitem(p, last, &seen) &&
+			    (!lex_word(lx, "tls") || parse_tls(p, last));
+		}
 	}
 	free(seen.v);
 	for (i = 0; i < l->n; i++)
-		l->v[i].nports = merge_spans(l->v[i].ports, l->v[i].nports);
+		l->v[i].nports = pf_merge_spans(l->v[i].ports, l->v[i].nports);
 	return ok;
 }
 
@@ -589,22 +1169,19 @@ st_service(void *ctx, const struct tok *kw)
 	bool ok;
 
 	(void)kw;
-	if (!definition_name(p, "service name", &name, &at))
+	if (!definition_name(p, "service", &name, &at))
 		return false;
-	if (!lex_expect(&p->lx, TK_EQUALS, "'='")) {
+	if (!expect_equals(p)) {
 		free(name);
 		return false;
 	}
-	lex_advance(&p->lx);
-	/* A name that cannot be defined was reported, but its list is still
-	 * checked so that one run shows every error. */
 	ok = parse_svclist(p, &list);
 	if (!ok || !name) {
 		free(name);
 		free_svclist(&list);
 		return ok;
 	}
-	pf->svcs = grow(pf->svcs, pf->nsvcs, sizeof(*pf->svcs));
+	pf->svcs = pf_grow(pf->svcs, pf->nsvcs, sizeof(*pf->svcs));
 	s = &pf->svcs[pf->nsvcs++];
 	memset(s, 0, sizeof(*s));
 	s->name = name;
@@ -615,37 +1192,43 @@ st_service(void *ctx, const struct tok *kw)
 
 /* ---- rules ---- */
 
-/* eplist := NAME {',' NAME} */
+/* After the services: [inbound | outbound] [cite "TEXT"], in any order. */
 static bool
-parse_eplist(struct parser *p, struct eplist *l)
+parse_rule_attrs(struct parser *p, struct rule *r)
 {
-	struct lexer *lx = &p->lx;
-	struct epref *e;
-	size_t i;
+	struct lexer *lx = p->lx;
 
 	for (;;) {
-		if (!lex_expect(lx, TK_IDENT, "zone or role name"))
+		bool in = lex_word(lx, "inbound"), out = lex_word(lx, "outbound");
+
+		if (in || out) {
+			if (r->pub.direction != DIR_UNSPECIFIED)
+				diag_error(p->d, &lx->cur.at, "the rule's direction is given twice");
+			r->pub.direction = in ? DIR_INBOUND : DIR_OUTBOUND;
+			lex_advance(lx);
+		} else if (lex_word(lx, "cite")) {
+			if (r->cite)
+				diag_error(p->d, &lx->cur.at, "the rule's citation is given twice");
+			lex_advance(lx);
+			if (!lex_expect(lx, TK_STRING, "citation string"))
+				return false;
+			free(r->cite);
+			r->cite = lex_string(lx, &lx->cur);
+			lex_advance(lx);
+		} else if (lex_word(lx, "tls") && r->svcs.n && r->svcs.v[r->svcs.n - 1].name) {
+			diag_error(p->d, &lx->cur.at, "'tls' follows a port list (tcp/443 tls), not a "
+			    "service name: say it in the service's definition");
 			return false;
-		l->v = grow(l->v, l->n, sizeof(*l->v));
-		e = &l->v[l->n++];
-		e->name = lex_text(lx, &lx->cur);
-		e->at = lx->cur.at;
-		for (i = 0; i + 1 < l->n; i++)
-			if (strcmp(l->v[i].name, e->name) == 0) {
-				diag_warning(p->d, &e->at, "'%s' listed twice", e->name);
-				break;
-			}
-		lex_advance(lx);
-		if (lx->cur.kind != TK_COMMA)
+		} else {
 			return true;
-		lex_advance(lx);
+		}
 	}
 }
 
 static bool
 parse_rule_body(struct parser *p, struct rule *r)
 {
-	struct lexer *lx = &p->lx;
+	struct lexer *lx = p->lx;
 
 	if (!parse_eplist(p, &r->src) || !lex_expect(lx, TK_ARROW, "'->'"))
 		return false;
@@ -653,7 +1236,7 @@ parse_rule_body(struct parser *p, struct rule *r)
 	if (!parse_eplist(p, &r->dst) || !lex_expect(lx, TK_COLON, "':'"))
 		return false;
 	lex_advance(lx);
-	return parse_svclist(p, &r->svcs);
+	return parse_svclist(p, &r->svcs) && parse_rule_attrs(p, r);
 }
 
 static bool
@@ -672,7 +1255,9 @@ rule_stmt(struct parser *p, const struct tok *kw, bool open)
 	r.pub.col = kw->at.col;
 	r.pub.expect_open = open;
 	r.pub.section = p->section;
-	pf->rules = grow(pf->rules, pf->nrules, sizeof(*pf->rules));
+	r.pub.document = p->doc;
+	r.pub.file = pf->files[kw->at.file];
+	pf->rules = pf_grow(pf->rules, pf->nrules, sizeof(*pf->rules));
 	pf->rules[pf->nrules++] = r;
 	return true;
 }
@@ -689,358 +1274,255 @@ st_closed(void *ctx, const struct tok *kw)
 	return rule_stmt(ctx, kw, false);
 }
 
+/* default closed [all] */
 static bool
 st_default(void *ctx, const struct tok *kw)
 {
 	struct parser *p = ctx;
+	struct profile *pf = p->pf;
+	char buf[300];
 
-	if (!lex_word(&p->lx, "closed")) {
-		lex_syntax_error(&p->lx, "'closed'");
+	if (!lex_word(p->lx, "closed")) {
+		lex_syntax_error(p->lx, "'closed'");
 		return false;
 	}
-	if (p->pf->default_line)
-		diag_error(p->d, &kw->at, "duplicate 'default closed' statement (first at line %d)",
-		    p->pf->default_line);
-	else
-		p->pf->default_line = kw->at.line;
-	lex_advance(&p->lx);
+	lex_advance(p->lx);
+	if (pf->default_line) {
+		diag_error(p->d, &kw->at, "duplicate 'default closed' statement (first at %s)",
+		    pf_where(p->pf, &pf->default_at, &kw->at, buf, sizeof(buf)));
+		if (lex_word(p->lx, "all"))
+			lex_advance(p->lx);
+		return true;
+	}
+	pf->default_line = kw->at.line;
+	pf->default_at = kw->at;
+	if (lex_word(p->lx, "all")) {
+		pf->default_all = true;
+		lex_advance(p->lx);
+	}
 	return true;
 }
 
+/* ---- include ---- */
+
+static bool st_include(void *, const struct tok *);
+
 static const struct lex_stmt statements[] = {
 	{ "profile", st_profile }, { "source", st_source }, { "section", st_section },
-	{ "zone", st_zone }, { "role", st_role }, { "service", st_service },
-	{ "open", st_open }, { "closed", st_closed }, { "default", st_default },
+	{ "include", st_include }, { "zone", st_zone }, { "role", st_role },
+	{ "fqdn", st_fqdn }, { "block", st_block }, { "wildcard", st_wildcard },
+	{ "group", st_group }, { "service", st_service }, { "open", st_open },
+	{ "closed", st_closed }, { "default", st_default },
 };
 
-/* ---- resolution ---- */
-
-static void
-resolve_svcref(struct parser *p, struct ref *r)
+/* Regular files only, and not huge: an include of /dev/zero or a FIFO must
+ * fail, not hang. */
+static bool
+read_from_fs(void *ctx, const char *path, char **text, size_t *len, int *err)
 {
-	long i;
+	struct stat st;
+	char *buf;
+	ssize_t got;
+	size_t n = 0;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 
-	if (!r->name)
-		return;
-	i = find_service(p->pf, r->name);
-	if (i >= 0) {
-		r->target = (size_t)i;
-		return;
+	(void)ctx;
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		*err = errno;
+		if (fd >= 0)
+			close(fd);
+		return false;
 	}
-	i = find_endpoint(p->pf, r->name);
-	if (i >= 0)
-		diag_error(p->d, &r->at, "'%s' is a %s, not a service", r->name,
-		    kind_name(p->pf->eps[i].pub.kind));
-	else
-		diag_error(p->d, &r->at, "unknown service '%s'", r->name);
+	if (!S_ISREG(st.st_mode) || st.st_size > INCLUDE_SIZE_MAX) {
+		*err = S_ISREG(st.st_mode) ? EFBIG : EINVAL;
+		close(fd);
+		return false;
+	}
+	buf = lex_xreallocarray(NULL, (size_t)st.st_size + 1, 1);
+	while (n < (size_t)st.st_size && (got = read(fd, buf + n, (size_t)st.st_size - n)) > 0)
+		n += (size_t)got;
+	close(fd);
+	*text = buf;
+	*len = n;
+	return true;
 }
 
-/* Every port a list names: its inline ports and its services' spans. */
-static void
-expand_list(const struct profile *pf, const struct svclist *l,
-    struct port_span **out, size_t *nout)
-{
-	struct port_span *v;
-	size_t i, n = 0, k = 0;
+static const struct profile_reader fs_reader = { read_from_fs, NULL };
 
-	for (i = 0; i < l->n; i++)
-		n += l->v[i].target != NO_INDEX ? pf->svcs[l->v[i].target].nspans : l->v[i].nports;
-	v = lex_xreallocarray(NULL, n, sizeof(*v));
-	for (i = 0; i < l->n; i++) {
-		const struct ref *r = &l->v[i];
-		const struct port_span *src = r->target != NO_INDEX ? pf->svcs[r->target].spans : r->ports;
-		size_t m = r->target != NO_INDEX ? pf->svcs[r->target].nspans : r->nports;
-
-		if (m)
-			memcpy(v + k, src, m * sizeof(*v));
-		k += m;
-	}
-	*out = v;
-	*nout = merge_spans(v, n);
-}
-
-/* Text is built in memory streams; like every allocation here, running out
- * of memory is fatal. */
-static FILE *
-mem_open(char **buf, size_t *size)
-{
-	FILE *f = open_memstream(buf, size);
-
-	if (!f) {
-		fputs("ruleproof: out of memory\n", stderr);
-		abort();
-	}
-	return f;
-}
-
-static void
-mem_close(FILE *f)
-{
-	if (fclose(f) != 0) {
-		fputs("ruleproof: out of memory\n", stderr);
-		abort();
-	}
-}
-
+/* PATH relative to the directory of the file that includes it. */
 static char *
-svclist_text(const struct svclist *l)
+include_path(const char *includer, const char *path)
 {
-	char *buf = NULL;
-	size_t size = 0, i, j;
-	FILE *f = mem_open(&buf, &size);
+	const char *slash = strrchr(includer, '/');
+	char *r;
 
-	for (i = 0; i < l->n; i++) {
-		const struct ref *r = &l->v[i];
-
-		if (i)
-			fputs(", ", f);
-		if (r->name) {
-			fputs(r->name, f);
-			continue;
-		}
-		fprintf(f, "%s/", proto_name(r->proto));
-		for (j = 0; j < r->nports; j++) {
-			if (j)
-				fputs(", ", f);
-			put_ports(f, r->ports[j].lo, r->ports[j].hi);
-		}
-	}
-	mem_close(f);
-	return buf;
+	if (path[0] == '/' || !slash)
+		return pf_strdup(path);
+	r = lex_xreallocarray(NULL, (size_t)(slash - includer) + strlen(path) + 2, 1);
+	sprintf(r, "%.*s/%s", (int)(slash - includer), includer, path);
+	return r;
 }
 
-struct frame {
-	size_t svc, next;
-};
+static long
+find_file(const struct profile *pf, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < pf->nfiles; i++)
+		if (strcmp(pf->files[i], path) == 0)
+			return (long)i;
+	return -1;
+}
 
 static void
-report_cycle(struct parser *p, const struct frame *st, size_t depth, size_t t,
-    const struct ref *r)
+report_include_cycle(struct parser *p, const struct src_span *at, size_t target)
 {
-	const struct profile *pf = p->pf;
 	char *path = NULL;
-	size_t size = 0, k = depth;
-	FILE *f = mem_open(&path, &size);
+	size_t size = 0, k;
+	FILE *f = pf_mem_open(&path, &size);
 
-	while (k > 0 && st[k - 1].svc != t)
-		k--;
-	for (k = k ? k - 1 : 0; k < depth; k++)
-		fprintf(f, "%s -> ", pf->svcs[st[k].svc].name);
-	fputs(pf->svcs[t].name, f);
-	mem_close(f);
-	diag_error(p->d, &r->at, "service definition cycle: %s", path);
+	for (k = 0; k < p->depth && p->open[k] != target; k++)
+		;
+	for (; k < p->depth; k++)
+		fprintf(f, "%s -> ", p->pf->files[p->open[k]]);
+	fputs(p->pf->files[target], f);
+	pf_mem_close(f);
+	diag_error(p->d, at, "include cycle: %s", path);
 	free(path);
 }
 
-/* Depth-first expansion from one service, with an explicit stack so that a
- * long chain of definitions cannot exhaust the C stack. */
-static void
-expand_service(struct parser *p, size_t root)
-{
-	struct profile *pf = p->pf;
-	struct frame *st = grow(NULL, 0, sizeof(*st));
-	size_t depth = 1;
-
-	st[0].svc = root;
-	st[0].next = 0;
-	pf->svcs[root].state = SV_OPEN;
-	while (depth > 0) {
-		struct frame *fr = &st[depth - 1];
-		struct service *s = &pf->svcs[fr->svc];
-
-		if (fr->next < s->list.n) {
-			const struct ref *r = &s->list.v[fr->next++];
-
-			if (r->target == NO_INDEX)
-				continue;
-			if (pf->svcs[r->target].state == SV_OPEN) {
-				report_cycle(p, st, depth, r->target, r);
-			} else if (pf->svcs[r->target].state == SV_NEW) {
-				st = grow(st, depth, sizeof(*st));
-				st[depth].svc = r->target;
-				st[depth].next = 0;
-				depth++;
-				pf->svcs[r->target].state = SV_OPEN;
-			}
-			continue;
-		}
-		/* Members still open are part of a reported cycle: skipped. */
-		expand_list(pf, &s->list, &s->spans, &s->nspans);
-		s->state = SV_DONE;
-		depth--;
-	}
-	free(st);
-}
-
-static void
-resolve_services(struct parser *p)
-{
-	struct profile *pf = p->pf;
-	size_t i, j;
-
-	for (i = 0; i < pf->nsvcs; i++)
-		for (j = 0; j < pf->svcs[i].list.n; j++)
-			resolve_svcref(p, &pf->svcs[i].list.v[j]);
-	for (i = 0; i < pf->nsvcs; i++)
-		if (pf->svcs[i].state == SV_NEW)
-			expand_service(p, i);
-	for (i = 0; i < pf->nsvcs; i++)
-		pf->svcs[i].text = svclist_text(&pf->svcs[i].list);
-}
-
-static size_t *
-resolve_eplist(struct parser *p, const struct eplist *l)
-{
-	size_t *idx = lex_xreallocarray(NULL, l->n, sizeof(*idx)), i;
-
-	for (i = 0; i < l->n; i++) {
-		long e = find_endpoint(p->pf, l->v[i].name);
-
-		idx[i] = e >= 0 ? (size_t)e : NO_INDEX;
-		if (e >= 0)
-			continue;
-		if (find_service(p->pf, l->v[i].name) >= 0)
-			diag_error(p->d, &l->v[i].at, "'%s' is a service, not a zone or role",
-			    l->v[i].name);
-		else
-			diag_error(p->d, &l->v[i].at, "unknown zone or role '%s'", l->v[i].name);
-	}
-	return idx;
-}
-
+/* May this file be included here?  Reports why not. */
 static bool
-has_index(const size_t *v, size_t n, size_t x)
+include_allowed(struct parser *p, const struct src_span *at, const char *path)
 {
-	size_t i;
+	long seen = find_file(p->pf, path);
+	size_t k;
+	char buf[300];
 
-	for (i = 0; i < n; i++)
-		if (v[i] == x)
-			return true;
-	return false;
-}
-
-static void
-resolve_rule(struct parser *p, struct rule *r)
-{
-	size_t i;
-
-	r->srcidx = resolve_eplist(p, &r->src);
-	r->dstidx = resolve_eplist(p, &r->dst);
-	for (i = 0; i < r->dst.n; i++)
-		if (r->dstidx[i] != NO_INDEX && has_index(r->srcidx, r->src.n, r->dstidx[i]))
-			diag_error(p->d, &r->dst.v[i].at,
-			    "'%s' is both a source and a destination of this rule", r->dst.v[i].name);
-	for (i = 0; i < r->svcs.n; i++)
-		resolve_svcref(p, &r->svcs.v[i]);
-	expand_list(p->pf, &r->svcs, &r->spans, &r->nspans);
-	r->services = svclist_text(&r->svcs);
-}
-
-/* Reports b (the later rule) if some (source, destination, port) is both
- * open and closed through a and b. */
-static void
-check_pair(struct parser *p, const struct rule *a, const struct rule *b)
-{
-	const struct profile *pf = p->pf;
-	struct port_span ov;
-	size_t i, j;
-	char buf[32];
-
-	if (!spans_overlap(a->spans, a->nspans, b->spans, b->nspans, &ov))
-		return;
-	for (i = 0; i < b->src.n; i++) {
-		if (b->srcidx[i] == NO_INDEX || !has_index(a->srcidx, a->src.n, b->srcidx[i]))
-			continue;
-		for (j = 0; j < b->dst.n; j++) {
-			if (b->dstidx[j] == NO_INDEX || !has_index(a->dstidx, a->dst.n, b->dstidx[j]))
-				continue;
-			diag_error(p->d, &b->kw, "contradicts %s rule at line %d: %s -> %s %s",
-			    a->pub.expect_open ? "open" : "closed", a->pub.line,
-			    pf->eps[b->srcidx[i]].name, pf->eps[b->dstidx[j]].name,
-			    span_str(&ov, buf, sizeof(buf)));
-			return;
-		}
+	if (seen >= 0) {
+		for (k = 0; k < p->depth; k++)
+			if (p->open[k] == (size_t)seen) {
+				report_include_cycle(p, at, (size_t)seen);
+				return false;
+			}
+		diag_error(p->d, at, "'%s' is already included (at %s)", path,
+		    pf_where(p->pf, &p->included_at[seen], at, buf, sizeof(buf)));
+		return false;
 	}
+	if (p->depth > INCLUDE_DEPTH_MAX) {
+		diag_error(p->d, at, "includes nested deeper than %d", INCLUDE_DEPTH_MAX);
+		return false;
+	}
+	return true;
 }
 
-static void
-check_contradictions(struct parser *p)
-{
-	const struct profile *pf = p->pf;
-	size_t i, j;
+static void parse_text(struct parser *, const char *text, size_t len, int file);
 
-	for (j = 1; j < pf->nrules; j++)
-		for (i = 0; i < j; i++)
-			if (pf->rules[i].pub.expect_open != pf->rules[j].pub.expect_open)
-				check_pair(p, &pf->rules[i], &pf->rules[j]);
-}
-
-static void
-resolve(struct parser *p)
+/* include "FILE": read in place; it starts with the includer's `source`
+ * and `section`, and its own end with it. */
+static bool
+st_include(void *ctx, const struct tok *kw)
 {
+	struct parser *p = ctx;
 	struct profile *pf = p->pf;
-	size_t i;
+	struct lexer *lx = p->lx;
+	struct src_span at;
+	const char *doc, *section;
+	char *rel, *path, *text = NULL;
+	size_t len = 0;
+	int err = 0, id;
 
-	resolve_services(p);
-	for (i = 0; i < pf->nrules; i++)
-		resolve_rule(p, &pf->rules[i]);
-	check_contradictions(p);
-	if (!pf->title_line) {
-		struct src_span top = { 1, 1, 0, 0, 0 };
-
-		diag_error(p->d, &top, "missing 'profile' statement");
+	(void)kw;
+	if (!lex_expect(lx, TK_STRING, "file name string"))
+		return false;
+	at = lx->cur.at;
+	rel = lex_string(lx, &lx->cur);
+	lex_advance(lx);
+	path = include_path(pf->files[at.file], rel);
+	free(rel);
+	if (!include_allowed(p, &at, path)) {
+		free(path);
+		return true;
 	}
+	if (!p->io->read(p->io->ctx, path, &text, &len, &err)) {
+		diag_error(p->d, &at, "cannot include '%s': %s", path, strerror(err));
+		free(path);
+		return true;
+	}
+	p->texts = pf_grow(p->texts, p->ntexts, sizeof(*p->texts));
+	p->texts[p->ntexts++] = text;
+	pf->files = pf_grow(pf->files, pf->nfiles, sizeof(*pf->files));
+	p->included_at = pf_grow(p->included_at, pf->nfiles, sizeof(*p->included_at));
+	p->included_at[pf->nfiles] = at;
+	pf->files[pf->nfiles++] = path;
+	id = diag_add_file(p->d, path, text, len);
+	doc = p->doc;
+	section = p->section;
+	parse_text(p, text, len, id);
+	/* An included file's `source` and `section` apply to its own rules. */
+	p->doc = doc;
+	p->section = section;
+	p->lx = lx;
+	return true;
 }
 
-/* The public views point into storage that may have moved while parsing. */
 static void
-publish(struct profile *pf)
+parse_text(struct parser *p, const char *text, size_t len, int file)
 {
-	size_t i;
+	struct lexer lx;
 
-	for (i = 0; i < pf->neps; i++) {
-		pf->eps[i].pub.name = pf->eps[i].name;
-		pf->eps[i].pub.desc = pf->eps[i].desc;
-	}
-	for (i = 0; i < pf->nrules; i++) {
-		struct rule *r = &pf->rules[i];
-
-		r->pub.src = r->srcidx;
-		r->pub.nsrc = r->src.n;
-		r->pub.dst = r->dstidx;
-		r->pub.ndst = r->dst.n;
-		r->pub.spans = r->spans;
-		r->pub.nspans = r->nspans;
-		r->pub.services = r->services;
-	}
+	lex_init_file(&lx, text, len, p->d, false, file);
+	p->lx = &lx;
+	p->open[p->depth++] = (size_t)file;
+	lex_statements(&lx, statements, sizeof(statements) / sizeof(statements[0]), p);
+	p->depth--;
+	p->lx = NULL;
 }
+
+/* ---- entry points ---- */
 
 struct profile *
-profile_parse(const char *name, const char *text, size_t len, FILE *diag, int *nerr)
+profile_parse_with(const char *name, const char *text, size_t len,
+    const struct profile_reader *io, FILE *diag, int *nerr)
 {
 	struct parser p;
 	struct profile *pf = lex_xreallocarray(NULL, 1, sizeof(*pf));
+	size_t i;
 	int n;
 
 	memset(pf, 0, sizeof(*pf));
 	memset(&p, 0, sizeof(p));
 	name = name ? name : "<profile>";
-	pf->name = lex_xstrndup(name, strlen(name));
+	pf->name = pf_strdup(name);
+	pf->files = pf_grow(NULL, 0, sizeof(*pf->files));
+	pf->files[pf->nfiles++] = pf_strdup(name);
+	p.included_at = pf_grow(NULL, 0, sizeof(*p.included_at));
+	memset(p.included_at, 0, sizeof(*p.included_at));
 	p.pf = pf;
-	p.d = diag_open(diag, pf->name, text, len);
-	lex_init(&p.lx, text, len, p.d, false);
-	lex_statements(&p.lx, statements, sizeof(statements) / sizeof(statements[0]), &p);
-	resolve(&p);
+	p.io = io ? io : &fs_reader;
+	p.d = diag_open(diag, pf->files[0], text, len);
+	parse_text(&p, text ? text : "", text ? len : 0, 0);
+	pf_resolve(pf, p.d);
 	n = diag_nerrors(p.d);
 	diag_close(p.d);
+	for (i = 0; i < p.ntexts; i++)
+		free(p.texts[i]);
+	free(p.texts);
+	free(p.included_at);
 	if (nerr)
 		*nerr = n;
 	if (n) {
 		profile_free(pf);
 		return NULL;
 	}
-	publish(pf);
+	pf_publish(pf);
 	return pf;
+}
+
+struct profile *
+profile_parse(const char *name, const char *text, size_t len, FILE *diag, int *nerr)
+{
+	return profile_parse_with(name, text, len, NULL, diag, nerr);
 }
 
 struct profile *
@@ -1059,190 +1541,4 @@ profile_load(const char *path, FILE *diag, int *nerr)
 	pf = profile_parse(path, text, len, diag, nerr);
 	free(text);
 	return pf;
-}
-
-/* ---- queries ---- */
-
-const char *
-profile_name(const struct profile *pf)
-{
-	return pf->name;
-}
-
-const char *
-profile_title(const struct profile *pf)
-{
-	return pf->title;
-}
-
-const char *
-profile_document(const struct profile *pf)
-{
-	return pf->doc;
-}
-
-size_t
-profile_nendpoints(const struct profile *pf)
-{
-	return pf->neps;
-}
-
-const struct profile_endpoint *
-profile_endpoint(const struct profile *pf, size_t i)
-{
-	return i < pf->neps ? &pf->eps[i].pub : NULL;
-}
-
-long
-profile_find_endpoint(const struct profile *pf, const char *name)
-{
-	return name ? find_endpoint(pf, name) : -1;
-}
-
-size_t
-profile_nrules(const struct profile *pf)
-{
-	return pf->nrules;
-}
-
-const struct profile_rule *
-profile_rule(const struct profile *pf, size_t i)
-{
-	return i < pf->nrules ? &pf->rules[i].pub : NULL;
-}
-
-int
-profile_default_closed_line(const struct profile *pf)
-{
-	return pf->default_line;
-}
-
-static bool
-spans_cover(const struct port_span *v, size_t n, uint8_t proto, uint16_t port)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (v[i].proto == proto && v[i].lo <= port && port <= v[i].hi)
-			return true;
-	return false;
-}
-
-bool
-profile_allows(const struct profile *pf, size_t src, size_t dst, uint8_t proto, uint16_t port)
-{
-	size_t i;
-
-	for (i = 0; i < pf->nrules; i++) {
-		const struct rule *r = &pf->rules[i];
-
-		if (r->pub.expect_open && has_index(r->srcidx, r->src.n, src) &&
-		    has_index(r->dstidx, r->dst.n, dst) && spans_cover(r->spans, r->nspans, proto, port))
-			return true;
-	}
-	return false;
-}
-
-/* ---- canonical printer ---- */
-
-static void
-put_string(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fputc('\\', out);
-		fputc(*s, out);
-	}
-	fputc('"', out);
-}
-
-static void
-print_endpoints(const struct profile *pf, FILE *out, enum endpoint_kind kind)
-{
-	size_t i;
-
-	for (i = 0; i < pf->neps; i++) {
-		const struct endpoint *e = &pf->eps[i];
-
-		if (e->pub.kind != kind)
-			continue;
-		fprintf(out, "%s %s", kind_name(kind), e->name);
-		if (e->desc[0]) {
-			fputc(' ', out);
-			put_string(out, e->desc);
-		}
-		fputc('\n', out);
-	}
-}
-
-static void
-print_eplist(const struct profile *pf, const size_t *idx, size_t n, FILE *out)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		fprintf(out, "%s%s", i ? ", " : "", pf->eps[idx[i]].name);
-}
-
-static bool
-same_section(const char *a, const char *b)
-{
-	return a == b || (a && b && strcmp(a, b) == 0);
-}
-
-static void
-print_rules(const struct profile *pf, FILE *out)
-{
-	const char *section = NULL;
-	size_t i;
-
-	for (i = 0; i < pf->nrules; i++) {
-		const struct rule *r = &pf->rules[i];
-
-		if (!same_section(r->pub.section, section)) {
-			if (i)
-				fputc('\n', out);
-			fputs("section ", out);
-			put_string(out, r->pub.section);
-			fputc('\n', out);
-			section = r->pub.section;
-		}
-		fputs(r->pub.expect_open ? "open " : "closed ", out);
-		print_eplist(pf, r->srcidx, r->src.n, out);
-		fputs(" -> ", out);
-		print_eplist(pf, r->dstidx, r->dst.n, out);
-		fprintf(out, " : %s\n", r->services);
-	}
-}
-
-void
-profile_print(const struct profile *pf, FILE *out)
-{
-	size_t i;
-
-	fputs("profile ", out);
-	put_string(out, pf->title);
-	fputc('\n', out);
-	if (pf->doc) {
-		fputs("source ", out);
-		put_string(out, pf->doc);
-		fputc('\n', out);
-	}
-	if (pf->neps) {
-		fputc('\n', out);
-		print_endpoints(pf, out, EP_ZONE);
-		print_endpoints(pf, out, EP_ROLE);
-	}
-	if (pf->nsvcs) {
-		fputc('\n', out);
-		for (i = 0; i < pf->nsvcs; i++)
-			fprintf(out, "service %s = %s\n", pf->svcs[i].name, pf->svcs[i].text);
-	}
-	if (pf->nrules) {
-		fputc('\n', out);
-		print_rules(pf, out);
-	}
-	if (pf->default_line)
-		fputs("\ndefault closed\n", out);
 }

@@ -16,11 +16,11 @@ check "unknown command exits 2" [ $? -eq 2 ]
 check "plan without --site exits 2" [ $? -eq 2 ]
 
 out=$("$RP" check profiles/assist-onprem-multi.profile)
-check "check prints the canonical form" grep -q '^open cp, portal -> core : core-app$' <<<"$out"
+check "check prints the canonical form" grep -q '^open cp, portal -> core : core-app inbound cite ' <<<"$out"
 check "the canonical form is a fixed point" \
 	bash -c "'$RP' check <('$RP' check profiles/assist-onprem-multi.profile) | cmp -s - <('$RP' check profiles/assist-onprem-multi.profile)"
 check "compile emits a table of its own" bash -c "'$RP' compile profiles/assist-onprem-multi.profile --site profiles/lab/assist-onprem-multi.site | grep -q '^table inet ruleproof {'"
-n=$("$RP" plan profiles/assist-onprem-multi.profile --site profiles/lab/assist-onprem-multi.site | tail -n +2 | wc -l)
+n=$("$RP" plan profiles/assist-onprem-multi.profile --site profiles/lab/assist-onprem-multi.site --list | tail -n +2 | wc -l)
 check "plan lists 520 probes (got $n)" [ "$n" = 520 ]
 
 lab "$SCRATCH/runs" tests/lab/small.profile --site tests/lab/small.site --firewall tests/lab/rulesets/evidence.nft

@@ -296,7 +296,7 @@ test_diag_caret_tabs_and_width(void)
 
 	CU_ASSERT_PTR_NULL(pf);
 	CU_ASSERT_STRING_EQUAL(d,
-	    "t.profile:5:12: error: unknown zone or role 'nope'\n"
+	    "t.profile:5:12: error: unknown endpoint 'nope'\n"
 	    "    \topen a ->\tnope : tcp/443\n"
 	    "    \t         \t^~~~\n");
 	free(d);
@@ -355,7 +355,8 @@ test_err_unknown_statement(void)
 {
 	check_error(HDR "allow a -> b : tcp/1\n", 1,
 	    "t.profile:5:1: error: unknown statement 'allow' (expected profile, source, "
-	    "section, zone, role, service, open, closed or default)");
+	    "section, include, zone, role, fqdn, block, wildcard, group, service, open, closed "
+	    "or default)");
 }
 
 static void
@@ -372,11 +373,11 @@ test_err_keep_going(void)
 static void
 test_err_unknown_names(void)
 {
-	check_error(HDR "open a -> nope : tcp/1\n", 1, "t.profile:5:11: error: unknown zone or role 'nope'");
+	check_error(HDR "open a -> nope : tcp/1\n", 1, "t.profile:5:11: error: unknown endpoint 'nope'");
 	check_error(HDR "open a -> b : nope\n", 1, "t.profile:5:15: error: unknown service 'nope'");
 	check_error(HDR "open a -> b : c\n", 1, "t.profile:5:15: error: 'c' is a role, not a service");
 	check_error(HDR "service s = tcp/1\nopen s -> b : s\n", 1,
-	    "t.profile:6:6: error: 's' is a service, not a zone or role");
+	    "t.profile:6:6: error: 's' is a service, not an endpoint");
 	check_error(HDR "service s = t\n", 1, "t.profile:5:13: error: unknown service 't'");
 }
 
@@ -389,8 +390,6 @@ test_err_duplicates(void)
 	    "t.profile:5:9: error: duplicate definition of 'c' (first defined at line 4)");
 	check_error(HDR "service s = tcp/1\nzone s\n", 1,
 	    "t.profile:6:6: error: duplicate definition of 's' (first defined at line 5)");
-	check_error(HDR "source \"x\"\nsource \"y\"\n", 1,
-	    "t.profile:6:1: error: duplicate 'source' statement (first at line 5)");
 	check_error(HDR "profile \"u\"\n", 1,
 	    "t.profile:5:1: error: duplicate 'profile' statement (first at line 1)");
 	check_error(HDR "default closed\ndefault closed\n", 1,

@@ -150,15 +150,28 @@ test_print_round_trip(void)
 static void
 test_err_addresses(void)
 {
-	check_error("site \"s\"\nhost a 1.2.3\n", 1, "t.site:2:8: error: invalid IPv4 address '1.2.3'\n"
+	check_error("site \"s\"\nhost a 1.2.3\n", 1, "t.site:2:8: error: invalid address '1.2.3'\n"
 	    "    host a 1.2.3\n"
 	    "           ^~~~~\n");
-	check_error("site \"s\"\nhost a 198.18.01.1\n", 1, "t.site:2:8: error: invalid IPv4 address '198.18.01.1'");
-	check_error("site \"s\"\nhost a 300.1.1.1\n", 1, "error: invalid IPv4 address '300.1.1.1'");
-	check_error("site \"s\"\nhost a 12\n", 1, "error: invalid IPv4 address '12'");
-	check_error("site \"s\"\nhost a 1.2.3.4.5\n", 1, "error: invalid IPv4 address '1.2.3.4.5'");
-	check_error("site \"s\"\nhost a\n", 1, "t.site:2:7: error: expected IPv4 address, found end of line");
-	check_error("site \"s\"\nhost a fe80::1\n", 1, "t.site:2:8: error: expected IPv4 address, found 'fe80'");
+	check_error("site \"s\"\nhost a 198.18.01.1\n", 1, "t.site:2:8: error: invalid address '198.18.01.1'");
+	check_error("site \"s\"\nhost a 300.1.1.1\n", 1, "error: invalid address '300.1.1.1'");
+	check_error("site \"s\"\nhost a 12\n", 1, "error: invalid address '12'");
+	check_error("site \"s\"\nhost a 1.2.3.4.5\n", 1, "error: invalid address '1.2.3.4.5'");
+	check_error("site \"s\"\nhost a\n", 1, "t.site:2:7: error: expected address, found end of line");
+	check_error("site \"s\"\nhost a fe80::1::2\n", 1, "t.site:2:8: error: invalid address 'fe80::1::2'");
+	check_error("site \"s\"\nhost a 198.18.0.1x\n", 1, "t.site:2:8: error: invalid address '198.18.0.1x'");
+	check_error("site \"s\"\nhost a 198.18.0.0/33\n", 1,
+	    "t.site:2:8: error: invalid address block '198.18.0.0/33'");
+	check_error("site \"s\"\nhost a 198.18.0.1/24\n", 1,
+	    "t.site:2:8: error: invalid address block '198.18.0.1/24'");
+	check_error("site \"s\"\nhost a 198.18.0.1, 198.18.0.0/24\n", 1,
+	    "t.site:2:20: error: a host is bound to addresses or to one block, not both");
+	check_error("site \"s\"\nhost a 198.18.0.1, 198.18.0.1\n", 1,
+	    "t.site:2:20: error: address 198.18.0.1 listed twice");
+	check_error("site \"s\"\nhost a 198.18.0.0/24 sample 0\n", 1,
+	    "t.site:2:29: error: sample size 0 out of range 1-256");
+	check_error("site \"s\"\nhost a 198.18.0.1 fqdn \"x\"\n", 1,
+	    "t.site:2:24: error: invalid DNS name 'x': it needs at least one dot");
 }
 
 static void
@@ -179,7 +192,7 @@ test_err_statements(void)
 	    "t.site:2:1: error: unknown statement 'zone' (expected site or host)");
 	check_error("site s\n", 1, "t.site:1:6: error: expected string, found 's'");
 	check_error("site \"s\"\nhost 5 198.18.0.1\n", 1,
-	    "t.site:2:6: error: expected zone or role name, found '5'");
+	    "t.site:2:6: error: expected endpoint name, found '5'");
 	check_error("site \"s\"\nhost a 198.18.0.1 b\n", 1,
 	    "t.site:2:19: error: expected end of line, found 'b'");
 }
@@ -206,7 +219,7 @@ test_check_unknown_host(void)
 
 	CU_ASSERT_EQUAL(n, 1);
 	CU_ASSERT_STRING_EQUAL(d,
-	    "t.site:5:6: error: unknown zone or role 'dbx' in profile base.profile\n"
+	    "t.site:5:6: error: unknown endpoint 'dbx' in profile base.profile\n"
 	    "    host dbx 198.18.1.4\n"
 	    "         ^~~\n");
 	free(d);
@@ -239,8 +252,8 @@ test_check_lab_range(void)
 
 	CU_ASSERT_EQUAL(n, 3);
 	CU_ASSERT_PTR_NOT_NULL(strstr(d,
-	    "t.site:2:14: error: address 10.0.0.1 is outside 198.18.0.0/15: the lab only uses "
-	    "the benchmarking range\n"
+	    "t.site:2:14: error: address 10.0.0.1 is outside 198.18.0.0/15 or 2001:db8::/32: "
+	    "the lab only uses those ranges\n"
 	    "    host devices 10.0.0.1\n"
 	    "                 ^~~~~~~~\n"));
 	free(d);
