@@ -293,19 +293,50 @@ test_golden_sites(void)
 	profile_free(base);
 }
 
-/* The shipped profile and the golden copy must not drift apart. */
+/* Every shipped profile has a golden copy (and so its canonical output is
+ * pinned by the profiles test): the two must not drift apart.  And every
+ * one has a lab site that binds it inside the lab ranges, so that
+ * `ruleproof lab` can run it. */
 static void
-test_shipped_profile_matches_golden(void)
+shipped_one(const char *path)
 {
-	char *a = slurp("profiles/assist-onprem-multi.profile");
-	char *b = slurp(PROFILE_DIR "/assist-onprem-multi.profile");
+	const char *base = strrchr(path, '/') + 1;
+	char *golden = NULL, *site = NULL, *a, *b;
+	struct profile *pf;
+	struct site *st;
+	size_t n = strlen(base) - strlen(".profile");
 
-	CU_ASSERT_PTR_NOT_NULL(a);
-	CU_ASSERT_PTR_NOT_NULL(b);
-	if (a && b)
-		CU_ASSERT_STRING_EQUAL(a, b);
+	CU_ASSERT_FATAL(asprintf(&golden, PROFILE_DIR "/%s", base) > 0);
+	CU_ASSERT_FATAL(asprintf(&site, "profiles/lab/%.*s.site", (int)n, base) > 0);
+	a = slurp(path);
+	b = slurp(golden);
+	assert_file(b != NULL, path, "has no golden copy in " PROFILE_DIR);
+	assert_file(a && b && strcmp(a, b) == 0, path, "differs from its golden copy");
+	pf = profile_load(path, NULL, NULL);
+	st = site_load(site, stderr, NULL);
+	assert_file(st != NULL, site, "a shipped profile needs a lab site that parses");
+	if (pf && st)
+		assert_file(site_check(st, pf, true, stderr) == 0, site, "must bind the profile for the lab");
+	site_free(st);
+	profile_free(pf);
 	free(a);
 	free(b);
+	free(golden);
+	free(site);
+}
+
+static void
+test_shipped_profiles(void)
+{
+	size_t n, i;
+	char **v = list_inputs("profiles", ".profile", &n);
+
+	CU_ASSERT(n >= 7);
+	for (i = 0; i < n; i++) {
+		shipped_one(v[i]);
+		free(v[i]);
+	}
+	free(v);
 }
 
 int
@@ -316,7 +347,7 @@ register_golden_tests(void)
 	if (!s ||
 	    !CU_add_test(s, "profiles (" PROFILE_DIR ")", test_golden_profiles) ||
 	    !CU_add_test(s, "sites (" SITE_DIR ")", test_golden_sites) ||
-	    !CU_add_test(s, "shipped profile = golden copy", test_shipped_profile_matches_golden))
+	    !CU_add_test(s, "shipped profiles = golden copies, with lab sites", test_shipped_profiles))
 		return -1;
 	return 0;
 }
