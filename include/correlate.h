@@ -55,6 +55,10 @@ struct probe_result {
 	struct rp_addr           sent_src, arr_src, arr_dst;
 	uint16_t                 sent_sport, arr_sport, arr_dport;
 	unsigned                 arr_vouched; /* CARRIER_* bits that identified the arrival */
+	/* Without a usable far-side capture, a reset was judged by comparing its
+	 * hop distance with that of the host's own SYN-ACKs (host_hops). */
+	bool                     by_hops;
+	uint8_t                  host_hops;
 };
 
 struct rule_summary {

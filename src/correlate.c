@@ -28,6 +28,9 @@ struct cap_slot {
 
 struct corr {
 	const struct plan   *pl;
+	/* Per destination address (endpoint, address index): the fewest hops
+	 * from which its own SYN-ACKs came back, 0 when none did. */
+	uint8_t            **host_hops;
 	struct obs          *obs;
 	struct probe_result *res;
 	struct cap_slot     *tx, *rx;        /* per endpoint */
@@ -68,6 +71,12 @@ corr_free(struct corr *c)
 	free(c->tx);
 	free(c->rx);
 	free(c->rules);
+	if (c->host_hops) {
+		size_t e;
+		for (e = 0; e < profile_nendpoints(plan_profile(c->pl)); e++)
+			free(c->host_hops[e]);
+		free(c->host_hops);
+	}
 	free(c);
 }
 
@@ -284,9 +293,41 @@ classify_crossed(const struct obs *o, struct probe_result *r)
 		r->ev = EVD_ARRIVED;
 }
 
-static void
-classify_stopped(const struct obs *o, const struct cap_slot *rx, const struct cap_slot *tx,
+/* Hops a reply travelled: senders start at 64, 128 or 255. */
+static uint8_t
+hops_of(uint8_t ttl)
+{
+	uint8_t start = ttl <= 64 ? 64 : ttl <= 128 ? 128 : 255;
+	return (uint8_t)(start - ttl);
+}
+
+/* Without the far side, a reset is judged by its distance: one that comes
+ * from nearer than the host's own SYN-ACKs was sent by a middle box on the
+ * host's behalf; one from as far is the host's.  Returns false when there
+ * is no SYN-ACK from that address to compare with. */
+static bool
+classify_reset_by_hops(const struct corr *c, const struct probe *p, const struct obs *o,
     struct probe_result *r)
+{
+	uint8_t ref = c->host_hops ? c->host_hops[p->dst][p->dst_addr] : 0, h = hops_of(o->ttl);
+
+	if (ref == 0)
+		return false;
+	r->by_hops = true;
+	r->host_hops = (uint8_t)(ref - 1);
+	if (h + 1 < ref) {
+		r->ev = EVD_FIREWALL_RESET;
+		r->obs = OBS_CLOSED;
+	} else {
+		r->ev = EVD_HOST_RESET;
+		r->obs = OBS_OPEN;
+	}
+	return true;
+}
+
+static void
+classify_stopped(const struct corr *c, const struct probe *p, const struct obs *o,
+    const struct cap_slot *rx, const struct cap_slot *tx, struct probe_result *r)
 {
 	enum inconclusive_reason doubt = rx_doubt(rx, tx, o->sent_us, o->last_sent_us);
 
@@ -295,6 +336,9 @@ classify_stopped(const struct obs *o, const struct cap_slot *rx, const struct ca
 		 * on its own, whatever the far side saw. */
 		r->ev = EVD_ICMP_UNREACHABLE;
 		r->obs = OBS_CLOSED;
+	} else if (doubt != INC_NONE && doubt != INC_TX_LOSSY && o->reply == EV_RESET &&
+	    classify_reset_by_hops(c, p, o, r)) {
+		return;
 	} else if (doubt != INC_NONE && !(o->reply == EV_RESET && doubt == INC_TX_LOSSY)) {
 		r->ev = EVD_INCONCLUSIVE;
 		r->obs = OBS_UNKNOWN;
@@ -344,7 +388,7 @@ classify(struct corr *c, uint32_t id)
 	} else if (o->narrived > 0 || o->reply == EV_ANSWER) {
 		classify_crossed(o, r);
 	} else {
-		classify_stopped(o, rx, tx, r);
+		classify_stopped(c, p, o, rx, tx, r);
 	}
 	if (r->obs == OBS_UNKNOWN)
 		r->verdict = VERDICT_INCONCLUSIVE;
@@ -366,6 +410,35 @@ tally(struct rule_summary *s, enum verdict v)
 	s->verdict = s->fail ? VERDICT_FAIL : s->inconclusive ? VERDICT_INCONCLUSIVE : VERDICT_PASS;
 }
 
+/* The hop distance of every destination address that answered a SYN, from
+ * its nearest SYN-ACK; stored +1 so that 0 means "never answered". */
+static void
+learn_host_hops(struct corr *c)
+{
+	size_t ne = profile_nendpoints(plan_profile(c->pl)), e;
+	uint32_t i;
+
+	c->host_hops = calloc(ne ? ne : 1, sizeof(*c->host_hops));
+	for (e = 0; c->host_hops && e < ne; e++) {
+		size_t na = plan_naddrs(c->pl, e);
+		c->host_hops[e] = na ? calloc(na, 1) : NULL;
+	}
+	if (!c->host_hops)
+		return;
+	for (i = 0; i < plan_nprobes(c->pl); i++) {
+		const struct probe *p = plan_probe(c->pl, i);
+		const struct obs *o = &c->obs[i];
+		uint8_t *slot = c->host_hops[p->dst] ? &c->host_hops[p->dst][p->dst_addr] : NULL;
+		uint8_t h;
+
+		if (!slot || o->reply != EV_ANSWER || !addr_eq(&o->from, plan_probe_dst(c->pl, p)))
+			continue;
+		h = (uint8_t)(hops_of(o->ttl) + 1);
+		if (*slot == 0 || h < *slot)
+			*slot = h;
+	}
+}
+
 void
 corr_finish(struct corr *c)
 {
@@ -374,6 +447,8 @@ corr_finish(struct corr *c)
 
 	memset(c->rules, 0, (nr + 1) * sizeof(*c->rules));
 	memset(&c->total, 0, sizeof(c->total));
+	if (!c->host_hops)
+		learn_host_hops(c);
 	for (i = 0; i < plan_nprobes(c->pl); i++) {
 		const struct probe *p = plan_probe(c->pl, i);
 		classify(c, i);
@@ -497,11 +572,20 @@ probe_result_detail(const struct corr *c, uint32_t id, char *buf, size_t len)
 		snprintf(buf, len, "SYN-ACK from %s ttl %u", from, r->reply_ttl);
 		break;
 	case EVD_HOST_RESET:
-		snprintf(buf, len, "SYN arrived at %s; RST from %s ttl %u", dst, from, r->reply_ttl);
+		if (r->by_hops)
+			snprintf(buf, len, "RST from %s ttl %u, %u hops away like the host's own SYN-ACKs "
+			    "(no far-side capture)", from, r->reply_ttl, hops_of(r->reply_ttl));
+		else
+			snprintf(buf, len, "SYN arrived at %s; RST from %s ttl %u", dst, from, r->reply_ttl);
 		break;
 	case EVD_FIREWALL_RESET:
-		snprintf(buf, len, "RST from %s ttl %u; %s never reached %s (capture live, lossless)",
-		    from, r->reply_ttl, what, dst);
+		if (r->by_hops)
+			snprintf(buf, len, "RST from %s ttl %u, %u hops away, nearer than the host's own "
+			    "SYN-ACKs (%u hops; no far-side capture)", from, r->reply_ttl,
+			    hops_of(r->reply_ttl), r->host_hops);
+		else
+			snprintf(buf, len, "RST from %s ttl %u; %s never reached %s (capture live, lossless)",
+			    from, r->reply_ttl, what, dst);
 		break;
 	case EVD_ICMP_UNREACHABLE:
 		snprintf(buf, len, "%s %u/%u%s from %s", icmp, r->icmp_type, r->icmp_code,
