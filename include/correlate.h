@@ -83,6 +83,11 @@ int  corr_read_pcap(struct corr *, struct probeid *, const char *path, size_t en
  * rx-NAME .pcap and .json); a missing one is recorded, not fatal. */
 int  corr_read_dir(struct corr *, const uint8_t key[PROBEID_KEYLEN], const char *dir,
                    char *err, size_t errlen);
+/* The clock difference to tolerate between the sender's and the listener's
+ * hosts: the far side must have been capturing from skew before a probe
+ * left until skew after its last try could have arrived.  Default 0 (one
+ * clock, as in the lab). */
+void corr_set_skew(struct corr *, int64_t skew_us);
 /* Decides every probe; call once after all events. */
 void corr_finish(struct corr *);
 

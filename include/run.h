@@ -21,6 +21,7 @@ struct run_params {
 	unsigned rate;          /* probes per second per sender */
 	unsigned linger_ms;     /* wait for replies after the last probe */
 	unsigned retries;       /* extra tries for probes that got no answer */
+	unsigned skew_ms;       /* clock difference tolerated between agents' hosts */
 	char     profile_src[512], site_src[512];   /* paths as the user gave them */
 	char     profile_copy[1024], site_copy[1024]; /* the staged copies, when writing */
 	char     profile_sha256[65], site_sha256[65];
@@ -45,7 +46,8 @@ int  run_write_plan_file(const struct run_params *, const char *path, char *err,
 /* A fresh run (id, key) for a profile and site read in place: what
  * `ruleproof plan -o` writes for agents on other hosts. */
 int  run_plan_for(struct run_params *, const char *profile, const char *site, unsigned rate,
-                  unsigned linger_ms, unsigned retries, char *err, size_t errlen);
+                  unsigned linger_ms, unsigned retries, unsigned skew_ms, char *err,
+                  size_t errlen);
 int  run_read_plan_file(struct run_params *, const char *path, char *err, size_t errlen);
 /* The embedded texts of a plan file (malloc'ed, NUL-terminated); their
  * SHA-256 must equal the recorded ones. */

@@ -146,7 +146,7 @@ cmd_compile(int argc, char **argv, const struct rp_log *log)
 static const char plan_usage[] =
     "usage: ruleproof plan PROFILE --site SITE [--list]\n"
     "       ruleproof plan PROFILE --site SITE -o RUN.plan [--rate PPS] [--linger MS]\n"
-    "                      [--retries N]\n"
+    "                      [--retries N] [--skew MS]\n"
     "Shows the probes PROFILE expands to at SITE, without sending anything: how\n"
     "many each rule gives (open, closed, TLS), and in all.  --list shows every\n"
     "probe: id, the rule it tests (file:line), source and destination, their\n"
@@ -156,15 +156,17 @@ static const char plan_usage[] =
     "With -o, writes instead a plan file for a split run: a new run id and\n"
     "probe-id key, the parameters, and the profile and site themselves, so that\n"
     "`ruleproof listen` and `ruleproof send` on other hosts rebuild the same\n"
-    "probes from it (defaults: --rate 100, --linger 1000, --retries 1).\n";
+    "probes from it (defaults: --rate 100, --linger 1000, --retries 1, and\n"
+    "--skew 100: the clock difference in ms tolerated between the agents' hosts).\n";
 
 #define SPLIT_RATE_DEFAULT    100
 #define SPLIT_LINGER_DEFAULT  1000
 #define SPLIT_RETRIES_DEFAULT 1
+#define SPLIT_SKEW_DEFAULT    100
 
 struct plan_opts {
 	const char   *site, *out;
-	unsigned long rate, linger, retries;
+	unsigned long rate, linger, retries, skew;
 	bool          list;
 };
 
@@ -176,7 +178,7 @@ write_plan_file(const char *profile, const struct plan_opts *o, const struct cli
 	char err[512];
 
 	if (run_plan_for(&rp, profile, o->site, (unsigned)o->rate, (unsigned)o->linger,
-	    (unsigned)o->retries, err, sizeof(err)) != 0 ||
+	    (unsigned)o->retries, (unsigned)o->skew, err, sizeof(err)) != 0 ||
 	    run_write_plan_file(&rp, o->out, err, sizeof(err)) != 0) {
 		log_warnx(log, "%s", err);
 		return EXIT_RUN;
@@ -280,13 +282,13 @@ plan_options(int argc, char **argv, struct plan_opts *o, const struct rp_log *lo
 	static const struct option opts[] = {
 		{ "site", required_argument, NULL, 's' }, { "list", no_argument, NULL, 'l' },
 		{ "rate", required_argument, NULL, 'r' }, { "linger", required_argument, NULL, 'L' },
-		{ "retries", required_argument, NULL, 'R' }, { "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{ "retries", required_argument, NULL, 'R' }, { "skew", required_argument, NULL, 'K' },
+		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	*o = (struct plan_opts){ .rate = SPLIT_RATE_DEFAULT, .linger = SPLIT_LINGER_DEFAULT,
-	    .retries = SPLIT_RETRIES_DEFAULT };
+	    .retries = SPLIT_RETRIES_DEFAULT, .skew = SPLIT_SKEW_DEFAULT };
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "s:o:lh", opts, NULL)) != -1) {
 		switch (c) {
@@ -304,6 +306,10 @@ plan_options(int argc, char **argv, struct plan_opts *o, const struct rp_log *lo
 		case 'R':
 			if (cli_parse_uint(optarg, 10, &o->retries) != 0)
 				return log_warnx(log, "--retries takes a number from 0 to 10"), EXIT_USAGE;
+			break;
+		case 'K':
+			if (cli_parse_uint(optarg, 3600000, &o->skew) != 0)
+				return log_warnx(log, "--skew takes milliseconds from 0 to 3600000"), EXIT_USAGE;
 			break;
 		case 'h': fputs(plan_usage, stdout); return -1;
 		default: fputs(plan_usage, stderr); return EXIT_USAGE;

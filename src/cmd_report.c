@@ -26,6 +26,8 @@ struct report_opts {
 	bool        force;         /* re-seal even if evidence changed since the last seal */
 	const char *plan;          /* plan file apart from the captures, or NULL */
 	const char *sign_key;      /* Ed25519 private key (PEM), or NULL */
+	unsigned    skew_ms;       /* with skew_set: overrides the plan's clock skew */
+	bool        skew_set;
 };
 
 static int
@@ -180,7 +182,7 @@ static int
 load_run(const char *dir, const char *plan, struct run_params *rp, struct cli_inputs *in,
     const struct rp_log *log)
 {
-	char err[512], pf[1100], sf[1100];
+	char pf[1100];
 	int rc;
 
 	if (plan) {
@@ -192,13 +194,15 @@ load_run(const char *dir, const char *plan, struct run_params *rp, struct cli_in
 		}
 		return EXIT_PASS;
 	}
-	if (run_read_plan(rp, dir, err, sizeof(err)) != 0) {
-		log_warnx(log, "%s", err);
+	/* plan.json embeds the profile and site it was made from (checked
+	 * against their hashes), so a directory of split captures needs no
+	 * copies of them. */
+	snprintf(pf, sizeof(pf), "%s/%s", dir, RUN_PLAN_FILE);
+	if (access(pf, R_OK) != 0) {
+		log_warnx(log, "%s: %s", pf, strerror(errno));
 		return EXIT_USAGE;
 	}
-	snprintf(pf, sizeof(pf), "%s/%s", dir, RUN_PROFILE_FILE);
-	snprintf(sf, sizeof(sf), "%s/%s", dir, RUN_SITE_FILE);
-	return cli_load(log, pf, sf, false, in);
+	return cli_load_plan(log, pf, rp, in);
 }
 
 static int
@@ -220,6 +224,7 @@ report_run_dir(const char *dir, const struct report_opts *o, const struct rp_log
 		cli_free(&in);
 		return EXIT_RUN;
 	}
+	corr_set_skew(c, (int64_t)(o->skew_set ? o->skew_ms : rp.skew_ms) * 1000);
 	corr_finish(c);
 	marked = !o->interrupted || mark_interrupted(dir, log) == 0;
 	snprintf(mf, sizeof(mf), "%s/%s", dir, MANIFEST_FILE);
@@ -250,7 +255,7 @@ static void
 report_usage(FILE *out, const char *name)
 {
 	fprintf(out,
-	    "usage: ruleproof %s [--plan PLAN] RUN_DIR [--sign KEY.pem] [--force]\n"
+	    "usage: ruleproof %s [--plan PLAN] RUN_DIR [--sign KEY.pem] [--force] [--skew MS]\n"
 	    "Re-derives every verdict of a run from its directory alone (plan.json, the\n"
 	    "profile and site copies, the pcaps and their capture files), rewrites\n"
 	    "report.txt, report.json, report.junit.xml, report.csv and report.html there,\n"
@@ -259,7 +264,9 @@ report_usage(FILE *out, const char *name)
 	    "                  (copied there as plan.json if it has none)\n"
 	    "  --sign KEY.pem  also sign the manifest (MANIFEST.sig) with this Ed25519\n"
 	    "                  private key (default: $RULEPROOF_SIGN_KEY)\n"
-	    "  --force         re-seal even if the evidence changed since the last manifest\n",
+	    "  --force         re-seal even if the evidence changed since the last manifest\n"
+	    "  --skew MS       clock difference to tolerate between the agents' hosts\n"
+	    "                  (default: the plan's; 100 for plan files, 0 in the lab)\n",
 	    name);
 }
 
@@ -269,7 +276,7 @@ cmd_correlate(int argc, char **argv, const struct rp_log *log)
 {
 	static const struct option opts[] = {
 		{ "sign", required_argument, NULL, 's' }, { "force", no_argument, NULL, 'f' },
-		{ "plan", required_argument, NULL, 'p' },
+		{ "plan", required_argument, NULL, 'p' }, { "skew", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	const char *env = getenv("RULEPROOF_SIGN_KEY");
@@ -285,7 +292,15 @@ cmd_correlate(int argc, char **argv, const struct rp_log *log)
 			o.force = true;
 		else if (c == 'p')
 			o.plan = optarg;
-		else {
+		else if (c == 'K') {
+			unsigned long v;
+			if (cli_parse_uint(optarg, 3600000, &v) != 0) {
+				log_warnx(log, "--skew takes milliseconds from 0 to 3600000");
+				return EXIT_USAGE;
+			}
+			o.skew_ms = (unsigned)v;
+			o.skew_set = true;
+		} else {
 			report_usage(c == 'h' ? stdout : stderr, argv[0]);
 			return c == 'h' ? EXIT_PASS : EXIT_USAGE;
 		}

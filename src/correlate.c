@@ -37,6 +37,7 @@ struct corr {
 	struct rule_summary *rules;          /* per rule, then one for the default */
 	struct rule_summary  total;
 	uint64_t             foreign;
+	int64_t              skew_us;
 };
 
 struct corr *
@@ -268,13 +269,14 @@ capture_lossless(const struct cap_slot *s)
 /* Why the far side's silence about this probe cannot be trusted, or INC_NONE. */
 static enum inconclusive_reason
 rx_doubt(const struct cap_slot *rx, const struct cap_slot *tx, int64_t sent_us,
-    int64_t last_sent_us)
+    int64_t last_sent_us, int64_t skew_us)
 {
 	if (!rx->present || !rx->meta.complete)
 		return INC_NO_RX_CAPTURE;
 	if (!capture_lossless(rx))
 		return INC_RX_LOSSY;
-	if (rx->meta.started_us > sent_us || rx->meta.finished_us < last_sent_us + TRANSIT_US)
+	if (rx->meta.started_us > sent_us - skew_us ||
+	    rx->meta.finished_us < last_sent_us + TRANSIT_US + skew_us)
 		return INC_RX_WINDOW;
 	if (!capture_lossless(tx))
 		return INC_TX_LOSSY;
@@ -329,7 +331,7 @@ static void
 classify_stopped(const struct corr *c, const struct probe *p, const struct obs *o,
     const struct cap_slot *rx, const struct cap_slot *tx, struct probe_result *r)
 {
-	enum inconclusive_reason doubt = rx_doubt(rx, tx, o->sent_us, o->last_sent_us);
+	enum inconclusive_reason doubt = rx_doubt(rx, tx, o->sent_us, o->last_sent_us, c->skew_us);
 
 	if (o->reply == EV_UNREACH) {
 		/* An unreachable names its sender and quotes our probe: proof
@@ -437,6 +439,12 @@ learn_host_hops(struct corr *c)
 		if (*slot == 0 || h < *slot)
 			*slot = h;
 	}
+}
+
+void
+corr_set_skew(struct corr *c, int64_t skew_us)
+{
+	c->skew_us = skew_us > 0 ? skew_us : 0;
 }
 
 void
@@ -595,7 +603,11 @@ probe_result_detail(const struct corr *c, uint32_t id, char *buf, size_t len)
 		snprintf(buf, len, "nothing reached %s, nothing came back (capture live, lossless)", dst);
 		break;
 	case EVD_INCONCLUSIVE:
-		snprintf(buf, len, "%s", reason_text(r->why));
+		if (r->why == INC_RX_WINDOW && c->skew_us > 0)
+			snprintf(buf, len, "%s (allowing %lld ms of clock skew)", reason_text(r->why),
+			    (long long)(c->skew_us / 1000));
+		else
+			snprintf(buf, len, "%s", reason_text(r->why));
 		break;
 	}
 	append_translation(c, id, buf, len);

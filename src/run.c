@@ -255,13 +255,13 @@ run_write_plan_file(const struct run_params *rp, const char *path, char *err, si
 		return -1;
 	}
 	o = json_pack("{s:s, s:s, s:s, s:s, s:I, s:{s:s, s:s, s:o}, s:{s:s, s:s, s:o},"
-	    " s:{s:i, s:i, s:i}, s:s}",
+	    " s:{s:i, s:i, s:i, s:i}, s:s}",
 	    "schema", RUN_PLAN_SCHEMA, "version", RUN_VERSION, "run_id", rp->id,
 	    "key", khex, "started_us", (json_int_t)rp->started_us,
 	    "profile", "source", rp->profile_src, "sha256", rp->profile_sha256, "text", pt,
 	    "site", "source", rp->site_src, "sha256", rp->site_sha256, "text", st,
 	    "parameters", "rate", (int)rp->rate, "linger_ms", (int)rp->linger_ms,
-	    "retries", (int)rp->retries, "command", rp->command);
+	    "retries", (int)rp->retries, "skew_ms", (int)rp->skew_ms, "command", rp->command);
 	if (!o)
 		return errfmt(err, errlen, "cannot encode the plan");
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
@@ -276,7 +276,7 @@ run_write_plan_file(const struct run_params *rp, const char *path, char *err, si
 
 int
 run_plan_for(struct run_params *rp, const char *profile, const char *site, unsigned rate,
-    unsigned linger_ms, unsigned retries, char *err, size_t errlen)
+    unsigned linger_ms, unsigned retries, unsigned skew_ms, char *err, size_t errlen)
 {
 	if (run_init(rp, err, errlen) != 0)
 		return -1;
@@ -287,6 +287,7 @@ run_plan_for(struct run_params *rp, const char *profile, const char *site, unsig
 	rp->rate = rate;
 	rp->linger_ms = linger_ms;
 	rp->retries = retries;
+	rp->skew_ms = skew_ms;
 	if (sha256_file_hex(profile, rp->profile_sha256, err, errlen) != 0 ||
 	    sha256_file_hex(site, rp->site_sha256, err, errlen) != 0)
 		return -1;
@@ -309,7 +310,7 @@ run_read_plan_file(struct run_params *rp, const char *path, char *err, size_t er
 	json_t *o;
 	const char *schema, *id, *key, *psrc, *psha, *ssrc, *ssha, *cmd = "";
 	json_int_t started;
-	int rate, linger, retries = 0;
+	int rate, linger, retries = 0, skew = 0;
 
 	memset(rp, 0, sizeof(*rp));
 	memset(&je, 0, sizeof(je));
@@ -317,13 +318,13 @@ run_read_plan_file(struct run_params *rp, const char *path, char *err, size_t er
 	if (!o)
 		return errfmt(err, errlen, "%s: %s", path, je.text);
 	if (json_unpack_ex(o, &je, 0, "{s:s, s:s, s:s, s:I, s:{s:s, s:s}, s:{s:s, s:s},"
-	    " s:{s:i, s:i, s?i}, s?s}",
+	    " s:{s:i, s:i, s?i, s?i}, s?s}",
 	    "schema", &schema, "run_id", &id, "key", &key, "started_us", &started,
 	    "profile", "source", &psrc, "sha256", &psha, "site", "source", &ssrc, "sha256", &ssha,
 	    "parameters", "rate", &rate, "linger_ms", &linger, "retries", &retries,
-	    "command", &cmd) != 0 ||
+	    "skew_ms", &skew, "command", &cmd) != 0 ||
 	    strcmp(schema, RUN_PLAN_SCHEMA) != 0 || unhex(key, rp->key, sizeof(rp->key)) != 0 ||
-	    rate <= 0 || linger < 0 || retries < 0) {
+	    rate <= 0 || linger < 0 || retries < 0 || skew < 0) {
 		errfmt(err, errlen, "%s: not a %s plan%s%s", path, RUN_PLAN_SCHEMA,
 		    je.text[0] ? ": " : "", je.text);
 		json_decref(o);
@@ -339,6 +340,7 @@ run_read_plan_file(struct run_params *rp, const char *path, char *err, size_t er
 	rp->rate = (unsigned)rate;
 	rp->linger_ms = (unsigned)linger;
 	rp->retries = (unsigned)retries;
+	rp->skew_ms = (unsigned)skew;
 	json_decref(o);
 	return 0;
 }

@@ -15,6 +15,7 @@ ip netns exec "$NS_DST" "$RP" listen --plan "$SCRATCH/run.plan" --as server --if
 lpid=$!
 BGPIDS+=("$lpid")
 for _ in $(seq 1 50); do grep -q "listening on" "$SCRATCH/listen.err" && break; sleep 0.1; done
+sleep 0.3     # longer than the plan's tolerated clock skew
 check "listener runs as nobody once started" \
 	grep -q "^Uid:[[:space:]]*65534" /proc/$lpid/status
 ip netns exec "$NS_SRC" "$RP" -q send --plan "$SCRATCH/run.plan" --out "$caps"

@@ -17,6 +17,8 @@ run_split() {   # $1: capture dir, $2: stop the listener before sending (yes/no)
 	lpid=$!
 	BGPIDS+=("$lpid")
 	for _ in $(seq 1 50); do grep -q "listening on" "$caps.listen.err" 2>/dev/null && break; sleep 0.1; done
+	# Longer than the plan's tolerated clock skew (100 ms) before sending.
+	sleep 0.3
 	if [ "$early" = yes ]; then kill -TERM "$lpid"; wait "$lpid"; fi
 	ip netns exec "$NS_SRC" "$RP" -q send --plan "$SCRATCH/run.plan" --out "$caps"
 	SEND_RC=$?
@@ -38,6 +40,12 @@ check "report.json written next to the captures" [ -s "$SCRATCH/caps/report.json
 ev=$(jq -c '[.results[] | [.port, .evidence]] | sort' "$SCRATCH/caps/report.json")
 check "every evidence class across split agents" \
 	[ "$ev" = '[[22,"firewall-reset"],[23,"silent-drop"],[443,"host-reset"],[3389,"icmp-unreachable"],[3390,"icmp-unreachable"],[3391,"icmp-unreachable"]]' ]
+
+"$RP" -q report --skew 60000 "$SCRATCH/caps" >/dev/null
+rc=$?
+check "with a minute of tolerated clock skew the same captures prove no silence: exit 3, got $rc" [ "$rc" -eq 3 ]
+check "... and say why" grep -q "allowing 60000 ms of clock skew" \
+	<<<"$(jq -r '.results[] | select(.port == 23) | .detail' "$SCRATCH/caps/report.json")"
 
 ip netns exec "$NS_SRC" "$RP" -q send --plan "$SCRATCH/run.plan" --out "$SCRATCH/caps" 2>"$SCRATCH/again.err"
 check "a second send refuses to overwrite the evidence" grep -q "never overwritten" "$SCRATCH/again.err"
