@@ -38,6 +38,17 @@ enum decode_result {
 
 #define PROBE_MAX_TAGS 4
 
+/* Who captured a packet: an endpoint of a plan, which may have several
+ * addresses (both IP versions, a sampled block); or, without a plan, one
+ * address. */
+struct probe_self {
+	const struct plan    *pl;
+	size_t                endpoint;
+	const struct rp_addr *only;     /* used when pl is NULL */
+};
+
+bool probe_self_is(const struct probe_self *, const struct rp_addr *);
+
 struct probe_kind {
 	const char *name;
 	uint8_t     proto;
@@ -51,7 +62,7 @@ struct probe_kind {
 	/* Classifies a captured packet as evidence for one probe.  at_sender
 	 * tells on which side it was captured; self is that agent's address. */
 	enum decode_result (*decode)(const struct pkt *, struct probeid *, uint32_t nprobes,
-	                             const struct rp_addr *self, bool at_sender,
+	                             const struct probe_self *self, bool at_sender,
 	                             struct probe_match *);
 };
 

@@ -189,6 +189,29 @@ send_one(struct crafter *cr, struct probeid *pid, const struct agent_cfg *cfg,
 	return libnet_write(l) < 0 ? -1 : 0;
 }
 
+/* Opens, while still root, a raw socket for every IP version this sender
+ * sends from. */
+static bool
+crafter_open_all(struct crafter *cr, const struct agent_cfg *cfg)
+{
+	const struct plan *pl = cfg->plan;
+	bool need[2] = { false, false };
+	uint32_t i;
+
+	for (i = 0; i < plan_nprobes(pl); i++) {
+		const struct probe *p = plan_probe(pl, i);
+		if (p->src == cfg->endpoint)
+			need[addr_is_v6(plan_probe_src(pl, p))] = true;
+	}
+	for (i = 0; i < plan_naddrs(pl, cfg->endpoint); i++) {
+		const struct rp_addr *a = plan_addr_at(pl, cfg->endpoint, i);
+		if (need[addr_is_v6(a)] && !crafter_for(cr, a))
+			return false;
+		need[addr_is_v6(a)] = false;
+	}
+	return true;
+}
+
 static const char *
 crafter_error(const struct crafter *cr)
 {
@@ -218,7 +241,7 @@ on_own_packet(void *arg, const uint8_t *frame, size_t caplen)
 {
 	struct sender *s = arg;
 	const struct probe_kind *const *kinds = probekind_all();
-	const struct rp_addr *self = plan_addr(s->cfg->plan, s->cfg->endpoint);
+	const struct probe_self self = { .pl = s->cfg->plan, .endpoint = s->cfg->endpoint };
 	struct probe_match pm;
 	struct pkt p;
 	size_t k;
@@ -227,7 +250,7 @@ on_own_packet(void *arg, const uint8_t *frame, size_t caplen)
 		return;
 	for (k = 0; kinds[k]; k++) {
 		memset(&pm, 0, sizeof(pm));
-		if (kinds[k]->decode(&p, s->pid, plan_nprobes(s->cfg->plan), self, true, &pm) != DECODE_MATCH)
+		if (kinds[k]->decode(&p, s->pid, plan_nprobes(s->cfg->plan), &self, true, &pm) != DECODE_MATCH)
 			continue;
 		if ((pm.ev == EV_ANSWER || pm.ev == EV_RESET || pm.ev == EV_UNREACH) && !s->answered[pm.id]) {
 			s->answered[pm.id] = 1;
@@ -351,7 +374,7 @@ agent_send(const struct agent_cfg *cfg)
 	s.answered = calloc(plan_nprobes(cfg->plan) + 1, 1);
 	/* The raw socket is opened before the first probe, so that a missing
 	 * privilege is an error here and not a run of failed sends. */
-	if (!crafter_for(&s.cr, plan_addr(cfg->plan, cfg->endpoint)) || !s.pid || !s.answered) {
+	if (!crafter_open_all(&s.cr, cfg) || !s.pid || !s.answered) {
 		snprintf(m.error, sizeof(m.error), "%s", !s.pid || !s.answered ? "out of memory" : s.cr.err);
 	} else if (drop_privileges(&m, cfg) == 0) {
 		capture_set_sink(s.cap, on_own_packet, &s);

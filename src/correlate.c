@@ -169,7 +169,7 @@ corr_read_pcap(struct corr *c, struct probeid *pid, const char *path, size_t ep,
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
 	const struct probe_kind *const *kinds = probekind_all();
-	const struct rp_addr *self = plan_addr(c->pl, ep);
+	const struct probe_self self = { .pl = c->pl, .endpoint = ep };
 	pcap_t *pc = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO, ebuf);
 	struct pcap_pkthdr *h;
 	const u_char *data;
@@ -192,7 +192,7 @@ corr_read_pcap(struct corr *c, struct probeid *pid, const char *path, size_t ep,
 		for (k = 0; kinds[k]; k++) {
 			enum decode_result dr;
 			memset(&m, 0, sizeof(m));
-			dr = kinds[k]->decode(&p, pid, plan_nprobes(c->pl), self, at_sender, &m);
+			dr = kinds[k]->decode(&p, pid, plan_nprobes(c->pl), &self, at_sender, &m);
 			if (dr == DECODE_SKIP)
 				continue;
 			m.frame = frame;

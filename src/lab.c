@@ -46,7 +46,7 @@ struct lab {
 	char               fw_ns[64];
 	char             (*host_ns)[80];     /* per endpoint, "" if unused */
 	size_t             nep;
-	struct rp_addr     gw;
+	struct rp_addr     gw, gw6;
 	struct agent_proc *procs;
 	size_t             nprocs;
 	bool               fw_created;
@@ -85,23 +85,48 @@ addr_taken(const struct lab *lab, const struct rp_addr *a)
 	return false;
 }
 
-/* The firewall's own address on every link: the highest address of the
- * range that no host uses (a host may have several). */
+/* The firewall's own addresses on every link: the highest address of each
+ * lab range that no host uses (a host may have several). */
 static int
 pick_gateway(struct lab *lab, char *err, size_t errlen)
 {
 	uint32_t cand;
+	unsigned low;
 
 	for (cand = 0xc613fffeu; cand > 0xc6120000u; cand--) {
 		struct rp_addr a = addr_from_v4(cand);
 
 		if (!addr_taken(lab, &a)) {
 			lab->gw = a;
-			return 0;
+			break;
 		}
 	}
-	snprintf(err, errlen, "no free address for the lab firewall");
-	return -1;
+	if (cand == 0xc6120000u)
+		return errfmt(err, errlen, "no free address for the lab firewall");
+	/* 2001:db8:ffff:ffff:ffff:ffff:ffff:XXfe, counting down. */
+	memset(&lab->gw6, 0, sizeof(lab->gw6));
+	lab->gw6.family = AF_INET6;
+	memset(lab->gw6.b, 0xff, 16);
+	lab->gw6.b[0] = 0x20, lab->gw6.b[1] = 0x01, lab->gw6.b[2] = 0x0d, lab->gw6.b[3] = 0xb8;
+	for (low = 0xfffe; low > 0; low--) {
+		lab->gw6.b[14] = (uint8_t)(low >> 8);
+		lab->gw6.b[15] = (uint8_t)low;
+		if (!addr_taken(lab, &lab->gw6))
+			return 0;
+	}
+	return errfmt(err, errlen, "no free IPv6 address for the lab firewall");
+}
+
+/* The endpoint's first address of a family, or NULL. */
+static const struct rp_addr *
+first_of(const struct lab *lab, size_t e, bool v6)
+{
+	size_t k;
+
+	for (k = 0; k < plan_naddrs(lab->cfg.pl, e); k++)
+		if (addr_is_v6(plan_addr_at(lab->cfg.pl, e, k)) == v6)
+			return plan_addr_at(lab->cfg.pl, e, k);
+	return NULL;
 }
 
 static int
@@ -135,19 +160,22 @@ run_steps(const struct lab *lab, const char *const *const *steps, size_t n, char
 	return 0;
 }
 
-/* One address of a host: on its interface as a /32, with a route and a
- * static neighbour for it in the firewall. */
+/* One address of a host: on its interface as a /32 (or /128, without
+ * duplicate address detection, which would hold it back), with a route and
+ * a static neighbour for it in the firewall. */
 static int
 host_addr_up(const struct lab *lab, size_t e, size_t k, const char *fwif, const char *hmac,
     char *err, size_t errlen)
 {
 	char haddr[ADDR_STRLEN], hcidr[64];
 	const char *hns = lab->host_ns[e], *fns = lab->fw_ns;
+	bool v6 = addr_is_v6(plan_addr_at(lab->cfg.pl, e, k));
 
 	addr_fmt(plan_addr_at(lab->cfg.pl, e, k), haddr);
-	snprintf(hcidr, sizeof(hcidr), "%s/32", haddr);
+	snprintf(hcidr, sizeof(hcidr), "%s/%d", haddr, v6 ? 128 : 32);
 	{
-		const char *const a1[] = { "ip", "-n", hns, "addr", "add", hcidr, "dev", HOST_IFACE, NULL };
+		const char *const a1[] = { "ip", "-n", hns, "addr", "add", hcidr, "dev", HOST_IFACE,
+		    v6 ? "nodad" : NULL, NULL };
 		const char *const a2[] = { "ip", "-n", fns, "route", "add", hcidr, "dev", fwif, NULL };
 		const char *const a3[] = { "ip", "-n", fns, "neigh", "replace", haddr, "lladdr", hmac,
 		    "dev", fwif, "nud", "permanent", NULL };
@@ -157,38 +185,20 @@ host_addr_up(const struct lab *lab, size_t e, size_t k, const char *fwif, const 
 	}
 }
 
-/* One host: its namespace, a veth to the firewall, every address of the
- * endpoint, routes and static neighbours (so that no probe waits on ARP).
- * Its default route leaves from its first address: senders send from it. */
+/* A host's way out for one IP version: a route to the firewall's address
+ * on the link, a default route through it that leaves from the host's first
+ * address of that version (senders send from it), and a static neighbour
+ * (so that no probe waits on ARP or neighbour discovery). */
 static int
-host_up(struct lab *lab, size_t e, char *err, size_t errlen)
+host_default_route(const struct lab *lab, size_t e, const struct rp_addr *src,
+    const struct rp_addr *gwa, const char *fmac, char *err, size_t errlen)
 {
-	char fwif[16], hmac[18], fmac[18], haddr[ADDR_STRLEN], gw[ADDR_STRLEN], gcidr[64];
-	const char *hns = lab->host_ns[e], *fns = lab->fw_ns;
-	size_t k;
+	char haddr[ADDR_STRLEN], gw[ADDR_STRLEN], gcidr[64];
+	const char *hns = lab->host_ns[e];
 
-	snprintf(fwif, sizeof(fwif), "h%zu", e);
-	mac_for(e, 2, hmac);
-	mac_for(e, 1, fmac);
-	addr_fmt(plan_addr(lab->cfg.pl, e), haddr);
-	addr_fmt(&lab->gw, gw);
-	snprintf(gcidr, sizeof(gcidr), "%s/32", gw);
-	{
-		const char *const a1[] = { "ip", "netns", "add", hns, NULL };
-		const char *const a2[] = { "ip", "-n", fns, "link", "add", fwif, "address", fmac, "type",
-		    "veth", "peer", "name", HOST_IFACE, "address", hmac, "netns", hns, NULL };
-		const char *const a3[] = { "ip", "-n", hns, "link", "set", "lo", "up", NULL };
-		const char *const a4[] = { "ip", "-n", hns, "link", "set", HOST_IFACE, "up", NULL };
-		const char *const a9[] = { "ip", "-n", fns, "link", "set", fwif, "up", NULL };
-		const char *const a10[] = { "ip", "-n", fns, "addr", "add", gcidr, "dev", fwif, NULL };
-		const char *const *steps[] = { a1, a2, a3, a4, a9, a10 };
-
-		if (run_steps(lab, steps, sizeof(steps) / sizeof(steps[0]), err, errlen) != 0)
-			return -1;
-	}
-	for (k = 0; k < plan_naddrs(lab->cfg.pl, e); k++)
-		if (host_addr_up(lab, e, k, fwif, hmac, err, errlen) != 0)
-			return -1;
+	addr_fmt(src, haddr);
+	addr_fmt(gwa, gw);
+	snprintf(gcidr, sizeof(gcidr), "%s/%d", gw, addr_is_v6(gwa) ? 128 : 32);
 	{
 		const char *const a6[] = { "ip", "-n", hns, "route", "add", gcidr, "dev", HOST_IFACE, NULL };
 		const char *const a7[] = { "ip", "-n", hns, "route", "add", "default", "via", gw, "dev",
@@ -199,6 +209,46 @@ host_up(struct lab *lab, size_t e, char *err, size_t errlen)
 
 		return run_steps(lab, steps, sizeof(steps) / sizeof(steps[0]), err, errlen);
 	}
+}
+
+/* One host: its namespace, a veth to the firewall (which has its IPv4 and
+ * IPv6 gateway addresses on that link), every address of the endpoint, and
+ * a default route per IP version it has addresses of. */
+static int
+host_up(struct lab *lab, size_t e, char *err, size_t errlen)
+{
+	char fwif[16], hmac[18], fmac[18], gw[ADDR_STRLEN], gcidr[64], gw6[ADDR_STRLEN], g6cidr[64];
+	const char *hns = lab->host_ns[e], *fns = lab->fw_ns;
+	const struct rp_addr *src4 = first_of(lab, e, false), *src6 = first_of(lab, e, true);
+	size_t k;
+
+	snprintf(fwif, sizeof(fwif), "h%zu", e);
+	mac_for(e, 2, hmac);
+	mac_for(e, 1, fmac);
+	snprintf(gcidr, sizeof(gcidr), "%s/32", addr_fmt(&lab->gw, gw));
+	snprintf(g6cidr, sizeof(g6cidr), "%s/128", addr_fmt(&lab->gw6, gw6));
+	{
+		const char *const a1[] = { "ip", "netns", "add", hns, NULL };
+		const char *const a2[] = { "ip", "-n", fns, "link", "add", fwif, "address", fmac, "type",
+		    "veth", "peer", "name", HOST_IFACE, "address", hmac, "netns", hns, NULL };
+		const char *const a3[] = { "ip", "-n", hns, "link", "set", "lo", "up", NULL };
+		const char *const a4[] = { "ip", "-n", hns, "link", "set", HOST_IFACE, "up", NULL };
+		const char *const a9[] = { "ip", "-n", fns, "link", "set", fwif, "up", NULL };
+		const char *const a10[] = { "ip", "-n", fns, "addr", "add", gcidr, "dev", fwif, NULL };
+		const char *const a11[] = { "ip", "-n", fns, "addr", "add", g6cidr, "dev", fwif, "nodad", NULL };
+		const char *const *steps[] = { a1, a2, a3, a4, a9, a10, a11 };
+
+		if (run_steps(lab, steps, sizeof(steps) / sizeof(steps[0]), err, errlen) != 0)
+			return -1;
+	}
+	for (k = 0; k < plan_naddrs(lab->cfg.pl, e); k++)
+		if (host_addr_up(lab, e, k, fwif, hmac, err, errlen) != 0)
+			return -1;
+	if (src4 && host_default_route(lab, e, src4, &lab->gw, fmac, err, errlen) != 0)
+		return -1;
+	if (src6 && host_default_route(lab, e, src6, &lab->gw6, fmac, err, errlen) != 0)
+		return -1;
+	return 0;
 }
 
 static int
@@ -215,7 +265,9 @@ firewall_up(struct lab *lab, char *err, size_t errlen)
 	/* Forwarding on; and no ICMP rate limit, so that every rejected probe
 	 * gets its own unreachable rather than one per second. */
 	if (netns_sysctl(lab->fw_ns, "net/ipv4/ip_forward", "1", err, errlen) != 0 ||
-	    netns_sysctl(lab->fw_ns, "net/ipv4/icmp_ratelimit", "0", err, errlen) != 0)
+	    netns_sysctl(lab->fw_ns, "net/ipv4/icmp_ratelimit", "0", err, errlen) != 0 ||
+	    netns_sysctl(lab->fw_ns, "net/ipv6/conf/all/forwarding", "1", err, errlen) != 0 ||
+	    netns_sysctl(lab->fw_ns, "net/ipv6/icmp/ratelimit", "0", err, errlen) != 0)
 		return -1;
 	return 0;
 }
@@ -248,9 +300,6 @@ check_addresses(const struct lab *lab, char *err, size_t errlen)
 			if (!addr_in_lab_range(x))
 				return errfmt(err, errlen, "%s: address %s is outside %s; the lab refuses it",
 				    ep_name(lab, e), addr_fmt(x, a), ADDR_LAB_RANGES);
-			if (addr_is_v6(x))
-				return errfmt(err, errlen, "%s: IPv6 lab hosts are not supported yet (%s)",
-				    ep_name(lab, e), addr_fmt(x, a));
 		}
 	}
 	return 0;

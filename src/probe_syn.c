@@ -120,14 +120,14 @@ syn_decode_tcp(const struct pkt *p, struct probeid *pid, uint32_t nprobes, bool 
 
 static enum decode_result
 syn_decode(const struct pkt *p, struct probeid *pid, uint32_t nprobes,
-    const struct rp_addr *self, bool at_sender, struct probe_match *m)
+    const struct probe_self *self, bool at_sender, struct probe_match *m)
 {
 	struct carrier_obs o;
 
 	if (p->kind == PKT_TCP)
-		return syn_decode_tcp(p, pid, nprobes, addr_eq(&p->ip.src, self), at_sender, m);
+		return syn_decode_tcp(p, pid, nprobes, probe_self_is(self, &p->ip.src), at_sender, m);
 	if (at_sender && pkt_is_icmp_unreach(p) && p->q_kind == PKT_TCP &&
-	    addr_eq(&p->q_ip.src, self)) {
+	    probe_self_is(self, &p->q_ip.src)) {
 		m->ev = EV_UNREACH;
 		syn_carriers(&p->q_ip, &p->q_l4, &o);
 		return recover(pid, &o, nprobes, m);

@@ -69,10 +69,10 @@ udp_recover(struct probeid *pid, const struct carrier_obs *o, uint32_t nprobes,
 
 static enum decode_result
 udp_decode(const struct pkt *p, struct probeid *pid, uint32_t nprobes,
-    const struct rp_addr *self, bool at_sender, struct probe_match *m)
+    const struct probe_self *self, bool at_sender, struct probe_match *m)
 {
 	struct carrier_obs o;
-	bool from_self = addr_eq(&p->ip.src, self);
+	bool from_self = probe_self_is(self, &p->ip.src);
 
 	if (p->kind == PKT_UDP) {
 		if (at_sender != from_self || !udp_carriers(&p->ip, &p->l4, &o))
@@ -82,7 +82,7 @@ udp_decode(const struct pkt *p, struct probeid *pid, uint32_t nprobes,
 	}
 	if (!pkt_is_icmp_unreach(p) || p->q_kind != PKT_UDP)
 		return DECODE_SKIP;
-	if (at_sender && addr_eq(&p->q_ip.src, self)) {
+	if (at_sender && probe_self_is(self, &p->q_ip.src)) {
 		m->ev = EV_UNREACH;
 		if (!udp_carriers(&p->q_ip, &p->q_l4, &o))
 			return DECODE_FOREIGN;

@@ -9,6 +9,19 @@ static const struct probe_kind *const registry[] = {
 	NULL,
 };
 
+bool
+probe_self_is(const struct probe_self *s, const struct rp_addr *a)
+{
+	size_t i;
+
+	if (!s->pl)
+		return s->only && addr_eq(s->only, a);
+	for (i = 0; i < plan_naddrs(s->pl, s->endpoint); i++)
+		if (addr_eq(plan_addr_at(s->pl, s->endpoint, i), a))
+			return true;
+	return false;
+}
+
 const struct probe_kind *
 probekind_for(const struct probe *p)
 {

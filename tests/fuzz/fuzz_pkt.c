@@ -14,7 +14,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const int dlts[] = { DLT_EN10MB, DLT_RAW, DLT_LINUX_SLL, DLT_NULL };
 	static const uint8_t key[PROBEID_KEYLEN] = { 1, 2, 3, 4, 5, 6, 7, 8 };
-	struct rp_addr self;
+	struct rp_addr addr;
+	struct probe_self self = { .only = &addr };
 	struct probe_match m;
 	struct probeid *pid;
 	struct pkt p;
@@ -26,9 +27,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pid = probeid_new(key);
 	if (!pid)
 		return 0;
-	addr_parse("198.18.1.10", &self);
+	addr_parse(data[0] & 0x80 ? "2001:db8:10::10" : "198.18.1.10", &addr);
 	probe_kind_syn.decode(&p, pid, 1000, &self, true, &m);
 	probe_kind_syn.decode(&p, pid, 1000, &self, false, &m);
+	probe_kind_udp.decode(&p, pid, 1000, &self, true, &m);
+	probe_kind_udp.decode(&p, pid, 1000, &self, false, &m);
 	probeid_free(pid);
 	return 0;
 }
