@@ -487,6 +487,22 @@ json_frame(uint32_t frame)
 	return frame ? json_integer(frame) : json_null();
 }
 
+/* How often the probe left and arrived, and, when NAT or PAT rewrote it on
+ * the way, how it was sent and how it arrived. */
+static json_t *
+json_tries(const struct probe_result *res)
+{
+	char sa[ADDR_STRLEN], aa[ADDR_STRLEN], ad[ADDR_STRLEN];
+	json_t *o = json_pack("{s:i, s:i}", "tries", (int)res->tries, "arrivals", (int)res->arrivals);
+
+	if (o && res->translated)
+		json_object_set_new(o, "translation", json_pack("{s:{s:s, s:i}, s:{s:s, s:i, s:s, s:i}}",
+		    "sent", "src", addr_fmt(&res->sent_src, sa), "sport", (int)res->sent_sport,
+		    "arrived", "src", addr_fmt(&res->arr_src, aa), "sport", (int)res->arr_sport,
+		    "dst", addr_fmt(&res->arr_dst, ad), "dport", (int)res->arr_dport));
+	return o;
+}
+
 static json_t *
 json_result(const struct report *r, uint32_t id)
 {
@@ -514,6 +530,10 @@ json_result(const struct report *r, uint32_t id)
 	    "sent_frame", json_frame(loc.sent_frame), "reply_frame", json_frame(loc.reply_frame),
 	    "rx_pcap", loc.rx_pcap, "arrived_frame", json_frame(loc.arrived_frame),
 	    "filter", loc.filter)) != 0) {
+		json_decref(o);
+		return NULL;
+	}
+	if (o && json_object_update_new(o, json_tries(res)) != 0) {
 		json_decref(o);
 		return NULL;
 	}

@@ -29,6 +29,10 @@ check "through DNAT and PAT: all pass (exit 0), got $rc" [ "$rc" -eq 0 ]
 d443=$(jq -r '.results[] | select(.port == 443) | .detail' "$caps/report.json")
 check "443 crossed and is shown as translated: $d443" \
 	grep -Eq "host-reset|SYN arrived at server; RST from 198.18.100.10 .*translated: 198.18.10.10:[0-9]+ -> 198.18.100.10:443 arrived as 198.19.255.254:2[0-9]{4} -> 198.18.20.10:443" <<<"$d443"
+check "report.json records the translation" \
+	[ "$(jq -r '.results[] | select(.port == 443) | "\(.translation.arrived.src) \(.translation.arrived.dst) \(.translation.arrived.dport)"' "$caps/report.json")" = "198.19.255.254 198.18.20.10 443" ]
+check "report.json counts tries and arrivals" \
+	[ "$(jq -c '.results[] | select(.port == 443) | [.tries, .arrivals]' "$caps/report.json")" = "[1,1]" ]
 check "22: the firewall's reset" [ "$(jq -r '.results[] | select(.port == 22) | .evidence' "$caps/report.json")" = firewall-reset ]
 check "3389: ICMP admin prohibited" [ "$(jq -r '.results[] | select(.port == 3389) | .evidence' "$caps/report.json")" = icmp-unreachable ]
 check "no foreign packets" [ "$(jq '.summary.foreign_packets' "$caps/report.json")" = 0 ]
