@@ -23,16 +23,19 @@
 struct agent_opts {
 	const char   *plan, *as, *iface, *out;
 	unsigned long duration, rate, retries;
-	bool          rate_set, retries_set;
+	bool          rate_set, retries_set, dry_run;
 };
 
 static const char send_usage[] =
     "usage: ruleproof send --plan RUN.plan [--as NAME] [--iface IF] [--out DIR]\n"
-    "                      [--rate PPS] [--retries N]\n"
+    "                      [--rate PPS] [--retries N] [--dry-run]\n"
     "Sends the probes of one source endpoint of the plan from this host and\n"
     "captures what leaves and what comes back (tx-NAME.pcap and tx-NAME.json in\n"
     "DIR, default captures/RUN-ID).  NAME defaults to the endpoint whose address\n"
-    "this host has; IF to the interface that holds it.  Needs root.\n";
+    "this host has; IF to the interface that holds it.  It only ever sends to\n"
+    "addresses the site declares, at the plan's rate (100/s unless raised with\n"
+    "--rate).  --dry-run prints what would be sent and sends nothing.  Needs\n"
+    "root (not with --dry-run).\n";
 
 static const char listen_usage[] =
     "usage: ruleproof listen --plan RUN.plan [--as NAME] [--iface IF] [--out DIR]\n"
@@ -51,14 +54,19 @@ parse_agent_opts(int argc, char **argv, bool sender, struct agent_opts *o,
 		{ "iface", required_argument, NULL, 'i' }, { "out", required_argument, NULL, 'o' },
 		{ "duration", required_argument, NULL, 'd' }, { "rate", required_argument, NULL, 'r' },
 		{ "retries", required_argument, NULL, 'R' }, { "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{ "dry-run", no_argument, NULL, 'n' }, { NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	*o = (struct agent_opts){ .duration = LISTEN_MAX_S_DEFAULT };
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "p:a:i:o:d:r:R:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:a:i:o:d:r:R:nh", opts, NULL)) != -1) {
 		switch (c) {
+		case 'n':
+			if (!sender)
+				return log_warnx(log, "--dry-run is for send"), -1;
+			o->dry_run = true;
+			break;
 		case 'p': o->plan = optarg; break;
 		case 'a': o->as = optarg; break;
 		case 'i': o->iface = optarg; break;
@@ -215,6 +223,56 @@ prepare_files(const struct cli_inputs *in, const struct run_params *rp, const st
 	return 0;
 }
 
+/* The scope guard: outside the lab a sender probes only addresses the site
+ * declares.  An address known only from the profile (a vendor's documented
+ * IP) is someone else's host until the site says it is in scope. */
+static int
+check_scope(const struct cli_inputs *in, size_t ep, const struct rp_log *log)
+{
+	const struct profile *prof = in->prof;
+	uint32_t i;
+
+	for (i = 0; i < plan_nprobes(in->pl); i++) {
+		const struct probe *p = plan_probe(in->pl, i);
+		const char *name = profile_endpoint(prof, p->dst)->name;
+		char a[ADDR_STRLEN];
+
+		if (p->src != ep || site_find(in->site, name))
+			continue;
+		log_warnx(log, "scope: the site does not declare '%s' (%s comes from the profile): "
+		    "bind it in the site to probe it", name, addr_fmt(plan_probe_dst(in->pl, p), a));
+		return -1;
+	}
+	return 0;
+}
+
+/* What a sender would do, without a socket or a privilege. */
+static void
+dry_run(const struct cli_inputs *in, const struct run_params *rp, const struct agent_opts *o,
+    size_t ep)
+{
+	unsigned rate = o->rate_set ? (unsigned)o->rate : rp->rate;
+	char sa[ADDR_STRLEN], da[ADDR_STRLEN];
+	uint32_t i, n = 0;
+
+	printf("%6s  %-15s  %-39s  %-10s  %s\n", "PROBE", "TO", "ADDRESS", "PORT", "EXPECT");
+	for (i = 0; i < plan_nprobes(in->pl); i++) {
+		const struct probe *p = plan_probe(in->pl, i);
+		char port[16];
+
+		if (p->src != ep)
+			continue;
+		snprintf(port, sizeof(port), "%s/%u", p->proto == RP_PROTO_UDP ? "udp" : "tcp", p->port);
+		printf("%6u  %-15s  %-39s  %-10s  %s\n", p->id, profile_endpoint(in->prof, p->dst)->name,
+		    addr_fmt(plan_probe_dst(in->pl, p), da), port, p->expect_open ? "open" : "closed");
+		n++;
+	}
+	printf("would send %u probes from %s (%s) at %u/s, about %.1f s, then retry unanswered "
+	    "ones up to %u times; nothing was sent\n", n, profile_endpoint(in->prof, ep)->name,
+	    addr_fmt(plan_addr(in->pl, ep), sa), rate, rate ? (double)n / rate : 0.0,
+	    o->retries_set ? (unsigned)o->retries : rp->retries);
+}
+
 static int
 run_agent(int argc, char **argv, bool sender, const struct rp_log *log)
 {
@@ -237,7 +295,16 @@ run_agent(int argc, char **argv, bool sender, const struct rp_log *log)
 	if (rc != EXIT_PASS)
 		return rc;
 	ep = pick_endpoint(&in, &o, sender, log);
-	if (ep < 0 || prepare_files(&in, &rp, &o, (size_t)ep, sender, &f, log) != 0) {
+	if (ep < 0 || (sender && check_scope(&in, (size_t)ep, log) != 0)) {
+		cli_free(&in);
+		return EXIT_USAGE;
+	}
+	if (o.dry_run) {
+		dry_run(&in, &rp, &o, (size_t)ep);
+		cli_free(&in);
+		return EXIT_PASS;
+	}
+	if (prepare_files(&in, &rp, &o, (size_t)ep, sender, &f, log) != 0) {
 		cli_free(&in);
 		return EXIT_USAGE;
 	}

@@ -50,6 +50,21 @@ check "... and say why" grep -q "allowing 60000 ms of clock skew" \
 ip netns exec "$NS_SRC" "$RP" -q send --plan "$SCRATCH/run.plan" --out "$SCRATCH/caps" 2>"$SCRATCH/again.err"
 check "a second send refuses to overwrite the evidence" grep -q "never overwritten" "$SCRATCH/again.err"
 
+chmod 755 "$SCRATCH" && chmod 644 "$SCRATCH/run.plan"     # readable by nobody
+out=$(cd "$SCRATCH" && setpriv --reuid=65534 --regid=65534 --clear-groups \
+	"$RP" send --plan "$SCRATCH/run.plan" --as clients --dry-run 2>&1)
+rc=$?
+check "send --dry-run needs no privilege and says what it would send (exit $rc)" \
+	bash -c "[ $rc -eq 0 ] && grep -q 'would send 6 probes from clients (198.18.10.10) at 200/s' <<<'$out'"
+check "send --dry-run sends nothing and writes nothing" [ ! -e "$SCRATCH/captures" ]
+
+"$RP" -q plan tests/lab/scope.profile --site tests/lab/scope.site -o "$SCRATCH/scope.plan"
+ip netns exec "$NS_SRC" "$RP" -q send --plan "$SCRATCH/scope.plan" --out "$SCRATCH/scope" 2>"$SCRATCH/scope.err"
+rc=$?
+check "scope guard: a vendor's documented address the site does not declare is refused (exit $rc)" \
+	bash -c "[ $rc -eq 2 ] && grep -q \"scope: the site does not declare 'api.vendor.example'\" '$SCRATCH/scope.err'"
+check "scope guard: nothing captured, nothing sent" [ ! -e "$SCRATCH/scope" ]
+
 run_split "$SCRATCH/early" yes
 "$RP" -q correlate --plan "$SCRATCH/run.plan" "$SCRATCH/early" >/dev/null
 rc=$?
