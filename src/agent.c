@@ -135,12 +135,14 @@ finish(struct agent_meta *m, struct capture *cap, int metafd, const struct agent
 		ok = 0;
 	}
 	m->complete = ok && !m->interrupted;
+	/* Said first: on a full disk the capture file may not be writable
+	 * either, and this is the message that explains both. */
+	if (!ok)
+		log_warnx(cfg->log, "%s", m->error);
 	if (agentmeta_write_fd(m, metafd, err, errlen) != 0 || close(metafd) != 0) {
 		log_warnx(cfg->log, "%s: %s", cfg->meta_path, err);
 		return 3;
 	}
-	if (!ok)
-		log_warnx(cfg->log, "%s", m->error);
 	return m->complete ? 0 : 3;
 }
 

@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "correlate.h"
 #include "run.h"
+#include "space.h"
 
 #define LISTEN_MAX_S_DEFAULT 3600
 #define SEND_MAX_S           86400
@@ -215,6 +216,17 @@ prepare_files(const struct cli_inputs *in, const struct run_params *rp, const st
 	}
 	if (make_out_dir(f->dir, log) != 0)
 		return -1;
+	{
+		char err[512];
+		uint32_t i, n = 0;
+
+		for (i = 0; i < plan_nprobes(in->pl); i++)
+			n += (sender ? plan_probe(in->pl, i)->src : plan_probe(in->pl, i)->dst) == ep;
+		if (space_check(f->dir, space_needed(n, rp->retries + 1), err, sizeof(err)) != 0) {
+			log_warnx(log, "%s", err);
+			return -1;
+		}
+	}
 	if (access(f->ppath, F_OK) == 0 || access(f->mpath, F_OK) == 0) {
 		log_warnx(log, "%s already holds a capture of %s; evidence is never overwritten",
 		    f->dir, name);

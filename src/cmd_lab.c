@@ -13,6 +13,7 @@
 #include "report.h"
 #include "run.h"
 #include "sigfd.h"
+#include "space.h"
 
 #define LAB_RATE_DEFAULT   2000
 #define LAB_LINGER_DEFAULT 500
@@ -168,8 +169,18 @@ prepare_run(const struct lab_opts *o, const char *profile, const struct cli_inpu
 	int rc;
 
 	if (run_init(rp, err, sizeof(err)) != 0 ||
-	    run_make_dir(o->out, rp->id, dir, dirlen, err, sizeof(err)) != 0 ||
-	    run_stage_inputs(rp, dir, profile, o->site, err, sizeof(err)) != 0) {
+	    run_make_dir(o->out, rp->id, dir, dirlen, err, sizeof(err)) != 0) {
+		log_warnx(log, "%s", err);
+		return EXIT_RUN;
+	}
+	/* Room is checked before anything is sent; an empty run is not kept. */
+	if (space_check(dir, space_needed(plan_nprobes(in->pl), (unsigned)o->retries + 1), err,
+	    sizeof(err)) != 0) {
+		log_warnx(log, "%s", err);
+		rmdir(dir);
+		return EXIT_RUN;
+	}
+	if (run_stage_inputs(rp, dir, profile, o->site, err, sizeof(err)) != 0) {
 		log_warnx(log, "%s", err);
 		return EXIT_RUN;
 	}
