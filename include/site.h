@@ -51,21 +51,11 @@ int  site_check(const struct site *, const struct profile *, bool lab, FILE *dia
 
 /* The addresses endpoint e of pf is probed at, here: the site's binding,
  * else the profile's documented addresses; a block (bound here or
- * documented) gives its sample.  malloc'ed (caller frees), *n the count;
+ * documented) gives its sample (cidr_sample(), of the site's size, else
+ * the profile's).  malloc'ed (caller frees), *n the count;
  * NULL with *n == 0 when the endpoint has none. */
 struct rp_addr *site_endpoint_addrs(const struct site *, const struct profile *, size_t e,
                                     size_t *n);
-
-/* The sample of a block: a pure function of the block and the size.  The
- * usable addresses are the block without its first and last address (the
- * IPv4 network and broadcast addresses; IPv6's subnet-router anycast and
- * the top of the RFC 2526 reserved anycast range), or every address of a
- * block of one or two.  If there are at most `size` of them, all; else the
- * first usable, the last usable, and size - 2 addresses evenly spaced
- * between them.  out must have room for size addresses; returns the count,
- * in ascending order. */
-size_t site_block_sample(const struct rp_addr *net, unsigned prefix, unsigned size,
-                         struct rp_addr *out);
 
 void site_print(const struct site *, FILE *out);
 

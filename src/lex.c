@@ -104,8 +104,9 @@ placeholder_len(const struct lexer *lx)
 }
 
 /* Can a name go on with the character at the current position?  A '-'
- * before '>' is an arrow, and a '.' must be followed by more name, so that
- * a trailing dot is not swallowed. */
+ * before '>' is an arrow, and a '.' must be followed by more of a name (a
+ * trailing dot is not swallowed; "a..b" is one name, for the DNS check to
+ * call its empty label). */
 static size_t
 name_continues(const struct lexer *lx)
 {
@@ -116,7 +117,7 @@ name_continues(const struct lexer *lx)
 	if (c == '-')
 		return d != '>';
 	if (c == '.')
-		return is_alpha(d) || is_digit(d) || d == '*' || d == '[';
+		return is_alpha(d) || is_digit(d) || d == '*' || d == '[' || d == '.' || d == '-';
 	return placeholder_len(lx);
 }
 

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cidr.h"
 #include "dnsname.h"
 
 #define INCLUDE_DEPTH_MAX 16
@@ -587,12 +588,13 @@ bad_address(struct parser *p, const struct src_span *at, const char *what, const
 	    strlen(text) > ADDR_SHOW ? "..." : "");
 }
 
+/* Is a among v[lo..hi)? */
 static bool
-has_addr(const struct rp_addr *v, size_t n, const struct rp_addr *a)
+has_addr(const struct rp_addr *v, size_t lo, size_t hi, const struct rp_addr *a)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
+	for (i = lo; i < hi; i++)
 		if (addr_eq(&v[i], a))
 			return true;
 	return false;
@@ -617,9 +619,9 @@ parse_fqdn_addrs(struct parser *p, struct endpoint *e, size_t mine)
 			    "are single addresses (declare the block with 'block')", text);
 		else if (!addr_parse(text, &a))
 			bad_address(p, &at, "address", text);
-		else if (e && has_addr(e->addrs + mine, e->naddrs - mine, &a))
+		else if (e && has_addr(e->addrs, mine, e->naddrs, &a))
 			diag_warning(p->d, &at, "address %s listed twice", addr_fmt(&a, buf));
-		else if (e && !has_addr(e->addrs, mine, &a)) {
+		else if (e && !has_addr(e->addrs, 0, mine, &a)) {
 			e->addrs = pf_grow(e->addrs, e->naddrs, sizeof(*e->addrs));
 			e->addrs[e->naddrs++] = a;
 		}
@@ -688,40 +690,6 @@ st_fqdn(void *ctx, const struct tok *kw)
 	return parse_fqdn_addrs(p, e, e ? e->naddrs : 0);
 }
 
-/* "17.0.0.0/8": the network (host bits must be clear) and prefix. */
-static bool
-parse_cidr(const char *text, struct rp_addr *net, unsigned *prefix, const char **why)
-{
-	const char *slash = strchr(text, '/'), *q;
-	char head[ADDR_STRLEN + 1];
-	unsigned v = 0, max, i;
-
-	*why = NULL;
-	if (!slash || (size_t)(slash - text) > ADDR_STRLEN) {
-		*why = "an address block is written like 17.0.0.0/8";
-		return false;
-	}
-	memcpy(head, text, (size_t)(slash - text));
-	head[slash - text] = '\0';
-	if (!addr_parse(head, net))
-		return false;
-	max = addr_is_v6(net) ? 128 : 32;
-	for (q = slash + 1; *q >= '0' && *q <= '9' && v <= max; q++)
-		v = v * 10 + (unsigned)(*q - '0');
-	if (q == slash + 1 || *q || v > max || (q - slash > 2 && slash[1] == '0')) {
-		*why = addr_is_v6(net) ? "the prefix length must be 0 to 128" :
-		    "the prefix length must be 0 to 32";
-		return false;
-	}
-	for (i = v; i < max; i++)
-		if (net->b[i / 8] & (0x80u >> (i % 8))) {
-			*why = "host bits are set";
-			return false;
-		}
-	*prefix = v;
-	return true;
-}
-
 /* sample N, in 1..PROFILE_SAMPLE_MAX. */
 static bool
 parse_sample(struct parser *p, unsigned *out)
@@ -763,7 +731,7 @@ st_block(void *ctx, const struct tok *kw)
 		free(desc);
 		return false;
 	}
-	ok = parse_cidr(text, &net, &prefix, &why);
+	ok = cidr_parse(text, &net, &prefix, &why);
 	if (!ok && why)
 		diag_error(p->d, &bat, "invalid address block '%.*s': %s", ADDR_SHOW, text, why);
 	else if (!ok)
@@ -1471,7 +1439,9 @@ parse_text(struct parser *p, const char *text, size_t len, int file)
 {
 	struct lexer lx;
 
-	lex_init_file(&lx, text, len, p->d, false, file);
+	/* Address runs are one token even where no address belongs, so that a
+	 * misplaced one is one error, not one per dot. */
+	lex_init_file(&lx, text, len, p->d, true, file);
 	p->lx = &lx;
 	p->open[p->depth++] = (size_t)file;
 	lex_statements(&lx, statements, sizeof(statements) / sizeof(statements[0]), p);

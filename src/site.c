@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cidr.h"
 #include "diag.h"
 #include "dnsname.h"
 #include "lex.h"
@@ -114,32 +115,6 @@ st_site(void *ctx, const struct tok *kw)
 	return true;
 }
 
-/* "198.18.64.0/24": network (host bits clear) and prefix. */
-static bool
-parse_block(const char *text, struct rp_addr *net, unsigned *prefix)
-{
-	const char *slash = strchr(text, '/'), *q;
-	char head[ADDR_STRLEN + 1];
-	unsigned v = 0, max, i;
-
-	if (!slash || (size_t)(slash - text) > ADDR_STRLEN)
-		return false;
-	memcpy(head, text, (size_t)(slash - text));
-	head[slash - text] = '\0';
-	if (!addr_parse(head, net))
-		return false;
-	max = addr_is_v6(net) ? 128 : 32;
-	for (q = slash + 1; *q >= '0' && *q <= '9' && v <= max; q++)
-		v = v * 10 + (unsigned)(*q - '0');
-	if (q == slash + 1 || *q || v > max || (q - slash > 2 && slash[1] == '0'))
-		return false;
-	for (i = v; i < max; i++)
-		if (net->b[i / 8] & (0x80u >> (i % 8)))
-			return false;
-	*prefix = v;
-	return true;
-}
-
 static bool
 has_own(const struct host *h, const struct rp_addr *a)
 {
@@ -169,6 +144,7 @@ host_address(struct sparser *p, struct host *h, bool *ok)
 	const struct host *other;
 	struct rp_addr a;
 	unsigned prefix = 0;
+	const char *why = NULL;
 	char *text, buf[ADDR_STRLEN];
 	bool block;
 
@@ -178,9 +154,10 @@ host_address(struct sparser *p, struct host *h, bool *ok)
 	}
 	text = lex_text(lx, &lx->cur);
 	block = strchr(text, '/') != NULL;
-	if (block ? !parse_block(text, &a, &prefix) : !addr_parse(text, &a)) {
-		diag_error(p->d, &lx->cur.at, "invalid %s '%.*s%s'", block ? "address block" : "address",
-		    ADDR_SHOW, text, strlen(text) > ADDR_SHOW ? "..." : "");
+	if (block ? !cidr_parse(text, &a, &prefix, &why) : !addr_parse(text, &a)) {
+		diag_error(p->d, &lx->cur.at, "invalid %s '%.*s%s'%s%s", block ? "address block" : "address",
+		    ADDR_SHOW, text, strlen(text) > ADDR_SHOW ? "..." : "", why ? ": " : "",
+		    why ? why : "");
 		*ok = false;
 	} else if (block && h->naddrs) {
 		diag_error(p->d, &lx->cur.at, "a host is bound to addresses or to one block, not both");
@@ -394,69 +371,12 @@ site_find(const struct site *s, const char *name)
 
 /* ---- block samples ---- */
 
-/* 128-bit arithmetic on addresses; the block's size can be 2^128. */
-__extension__ typedef unsigned __int128 u128;
-
-static u128
-to_u128(const struct rp_addr *a)
-{
-	size_t i, n = addr_is_v6(a) ? 16 : 4;
-	u128 v = 0;
-
-	for (i = 0; i < n; i++)
-		v = v << 8 | a->b[i];
-	return v;
-}
-
-static struct rp_addr
-from_u128(u128 v, const struct rp_addr *like)
-{
-	struct rp_addr a = *like;
-	size_t n = addr_is_v6(like) ? 16 : 4, i;
-
-	for (i = n; i-- > 0; v >>= 8)
-		a.b[i] = (uint8_t)v;
-	return a;
-}
-
-size_t
-site_block_sample(const struct rp_addr *net, unsigned prefix, unsigned size,
-    struct rp_addr *out)
-{
-	unsigned bits = addr_is_v6(net) ? 128 : 32, host = bits - (prefix > bits ? bits : prefix);
-	u128 first = to_u128(net), last, step, count;
-	size_t k;
-
-	last = first | (host >= 128 ? ~(u128)0 : (((u128)1 << host) - 1));
-	if (host >= 2) {
-		first++;
-		last--;
-	}
-	count = last - first + 1;
-	if (size == 0)
-		return 0;
-	if (count <= size) {
-		for (k = 0; k < (size_t)count; k++)
-			out[k] = from_u128(first + k, net);
-		return (size_t)count;
-	}
-	if (size == 1) {
-		out[0] = from_u128(first, net);
-		return 1;
-	}
-	step = (last - first) / (size - 1);
-	for (k = 0; k + 1 < size; k++)
-		out[k] = from_u128(first + step * k, net);
-	out[size - 1] = from_u128(last, net);
-	return size;
-}
-
 static struct rp_addr *
 sample_of(const struct rp_addr *net, unsigned prefix, unsigned size, size_t *n)
 {
 	struct rp_addr *v = lex_xreallocarray(NULL, size ? size : 1, sizeof(*v));
 
-	*n = site_block_sample(net, prefix, size, v);
+	*n = cidr_sample(net, prefix, size, v);
 	return v;
 }
 
@@ -549,9 +469,8 @@ check_name(const struct site *s, const struct host *h, const struct profile *pf,
 static bool
 in_lab(const struct host *h, size_t k)
 {
-	unsigned min = addr_is_v6(&h->addrs[k]) ? 32 : 15;
-
-	return addr_in_lab_range(&h->addrs[k]) && (!h->pub.block || h->pub.prefix >= min);
+	return h->pub.block ? cidr_in_lab_range(&h->addrs[k], h->pub.prefix) :
+	    addr_in_lab_range(&h->addrs[k]);
 }
 
 static void

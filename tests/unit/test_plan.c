@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "flowset.h"
 #include "plan.h"
 #include "profile.h"
 #include "site.h"
@@ -470,6 +472,205 @@ test_missing_host(void)
 	world_close(&w);
 }
 
+/* ---- several addresses, families, TLS ---- */
+
+static const char p_multi[] =
+    "profile \"M\"\n"
+    "zone dev\n"
+    "role srv\n"
+    "fqdn two.example.com = 52.0.0.1, 52.0.0.2\n"
+    "block blk = 17.0.0.0/8 sample 3\n"
+    "fqdn six.example.com\n"
+    "service https = tcp/443 tls\n"
+    "open dev -> two.example.com, blk : https, tcp/80\n"
+    "open dev -> srv : tcp/8443 tls sni \"cp.example.com\", tcp/443 tls\n"
+    "open dev -> six.example.com : https\n"
+    "default closed\n";
+
+static const char s_multi[] =
+    "site \"M\"\n"
+    "host dev 198.18.1.1, 2001:db8::1\n"
+    "host srv 198.18.1.2 fqdn \"srv.example.com\"\n"
+    "host two.example.com 198.18.2.1, 198.18.2.2\n"
+    "host blk 198.18.64.0/24\n"
+    "host six.example.com 2001:db8::6\n";
+
+/* The probe of a flow to one address of the destination, or NULL. */
+static const struct probe *
+find_at(const struct world *w, const char *src, const char *dst, size_t addr, uint16_t port)
+{
+	size_t s = ep(w, src), d = ep(w, dst);
+	uint32_t i;
+
+	for (i = 0; i < plan_nprobes(w->pl); i++) {
+		const struct probe *p = plan_probe(w->pl, i);
+
+		if (p->src == s && p->dst == d && p->dst_addr == addr && p->proto == RP_PROTO_TCP &&
+		    p->port == port)
+			return p;
+	}
+	return NULL;
+}
+
+static void
+test_several_addresses(void)
+{
+	struct world w;
+	const struct probe *p;
+	char a[ADDR_STRLEN];
+	size_t k;
+
+	world_open(&w, p_multi, s_multi);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(w.pl);
+	CU_ASSERT_EQUAL(plan_naddrs(w.pl, ep(&w, "two.example.com")), 2);
+	CU_ASSERT_EQUAL(plan_naddrs(w.pl, ep(&w, "blk")), 3);
+	CU_ASSERT_STRING_EQUAL(addr_fmt(plan_addr_at(w.pl, ep(&w, "blk"), 1), a), "198.18.64.127");
+	/* every flow once per address of the destination */
+	for (k = 0; k < 2; k++) {
+		p = find_at(&w, "dev", "two.example.com", k, 443);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+		CU_ASSERT_TRUE(p->expect_open);
+		CU_ASSERT_STRING_EQUAL(addr_fmt(plan_probe_dst(w.pl, p), a), k ? "198.18.2.2" : "198.18.2.1");
+		CU_ASSERT_STRING_EQUAL(addr_fmt(plan_probe_src(w.pl, p), a), "198.18.1.1");
+		CU_ASSERT_PTR_NOT_NULL(find_at(&w, "dev", "two.example.com", k, 444));
+	}
+	for (k = 0; k < 3; k++)
+		CU_ASSERT_PTR_NOT_NULL(find_at(&w, "dev", "blk", k, 80));
+	CU_ASSERT_PTR_NULL(find_at(&w, "dev", "blk", 3, 80));
+	/* an IPv6 destination is probed from the source's IPv6 address */
+	p = find_at(&w, "dev", "six.example.com", 0, 443);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	CU_ASSERT_STRING_EQUAL(addr_fmt(plan_probe_src(w.pl, p), a), "2001:db8::1");
+	world_close(&w);
+}
+
+static void
+test_tls_and_sni(void)
+{
+	struct world w;
+	const struct probe *p;
+
+	world_open(&w, p_multi, s_multi);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(w.pl);
+	p = find_at(&w, "dev", "two.example.com", 1, 443);
+	CU_ASSERT_TRUE(p->tls);
+	CU_ASSERT_STRING_EQUAL(plan_probe_sni(w.pl, p), "two.example.com");
+	p = find_at(&w, "dev", "two.example.com", 0, 80);
+	CU_ASSERT_FALSE(p->tls);
+	CU_ASSERT_PTR_NULL(plan_probe_sni(w.pl, p));
+	/* a block has no name: TLS without SNI */
+	p = find_at(&w, "dev", "blk", 0, 443);
+	CU_ASSERT_TRUE(p->tls);
+	CU_ASSERT_PTR_NULL(plan_probe_sni(w.pl, p));
+	/* the rule's sni, else the site's fqdn for a role */
+	CU_ASSERT_STRING_EQUAL(plan_probe_sni(w.pl, find_at(&w, "dev", "srv", 0, 8443)), "cp.example.com");
+	CU_ASSERT_STRING_EQUAL(plan_probe_sni(w.pl, find_at(&w, "dev", "srv", 0, 443)), "srv.example.com");
+	CU_ASSERT_STRING_EQUAL(plan_endpoint_fqdn(w.pl, ep(&w, "srv")), "srv.example.com");
+	CU_ASSERT_PTR_NULL(plan_endpoint_fqdn(w.pl, ep(&w, "dev")));
+	/* negative probes are plain */
+	p = find_at(&w, "dev", "srv", 0, 444);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	CU_ASSERT_FALSE(p->tls);
+	CU_ASSERT_EQUAL(p->rule, PLAN_RULE_DEFAULT);
+	CU_ASSERT_STRING_EQUAL(plan_probe_file(w.pl, p), "t.profile");
+	world_close(&w);
+}
+
+static void
+test_negative_senders(void)
+{
+	struct world w;
+	uint32_t i, from_fqdn = 0, cross = 0;
+
+	/* fqdns and blocks receive negative probes but never send them, and
+	 * no probe crosses address families */
+	world_open(&w, p_multi, s_multi);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(w.pl);
+	for (i = 0; i < plan_nprobes(w.pl); i++) {
+		const struct probe *p = plan_probe(w.pl, i);
+
+		from_fqdn += profile_endpoint(w.pf, p->src)->kind >= EP_FQDN;
+		cross += plan_probe_src(w.pl, p)->family != plan_probe_dst(w.pl, p)->family;
+	}
+	CU_ASSERT_EQUAL(from_fqdn, 0);
+	CU_ASSERT_EQUAL(cross, 0);
+	/* srv has only IPv4: nothing from it to six.example.com */
+	CU_ASSERT_EQUAL(count_flow(&w, "srv", "six.example.com", RP_PROTO_TCP, 443), 0);
+	CU_ASSERT_EQUAL(count_flow(&w, "srv", "two.example.com", RP_PROTO_TCP, 443), 2);
+	world_close(&w);
+}
+
+static void
+test_family_error(void)
+{
+	static const char text[] =
+	    "profile \"F\"\nrole a\nrole b\nopen a -> b : tcp/1\n";
+	struct world w;
+
+	world_open(&w, text, "site \"F\"\nhost a 198.18.0.1\nhost b 2001:db8::2\n");
+	CU_ASSERT_PTR_NULL(w.pl);
+	CU_ASSERT_STRING_EQUAL(w.err,
+	    "rule at t.profile:4: 'a' has no IPv6 address to reach 'b' at 2001:db8::2");
+	world_close(&w);
+}
+
+static void
+test_default_all(void)
+{
+	static const char text[] =
+	    "profile \"S\"\nzone a\nrole b\nopen a -> b : tcp/443 tls, udp/53\nopen b -> a : tcp/22\n"
+	    "default closed all\n";
+	struct world w;
+	struct timespec t0, t1;
+	double ms;
+
+	/* every port of each protocol named, per pair: 2 x 65535 x 2 */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	world_open(&w, text, "site \"S\"\nhost a 198.18.0.1\nhost b 198.18.0.2\n");
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(w.pl);
+	CU_ASSERT_EQUAL(plan_nprobes(w.pl), 2 * 65535 * 2);
+	CU_ASSERT_EQUAL(count_rule(&w, PLAN_RULE_DEFAULT), 2 * 65535 * 2 - 3);
+	CU_ASSERT_EQUAL(count_flow(&w, "a", "b", RP_PROTO_UDP, 65535), 1);
+	CU_ASSERT_EQUAL(count_flow(&w, "b", "a", RP_PROTO_UDP, 1), 1);
+	CU_ASSERT_TRUE(find(&w, "a", "b", RP_PROTO_TCP, 443)->expect_open);
+	CU_ASSERT_FALSE(find(&w, "a", "b", RP_PROTO_TCP, 444)->expect_open);
+	/* fast: plan_build is what million-probe sweeps start with (the
+	 * bound is loose for sanitizer builds) */
+	ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+	CU_ASSERT(ms < 1000);
+	world_close(&w);
+}
+
+/* ---- flow keys ---- */
+
+static void
+test_flowset_keys(void)
+{
+	struct flowset *s = flowset_new();
+	uint32_t i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	/* the destination address is part of a flow */
+	CU_ASSERT_EQUAL(flowset_add_flow(s, flow_key(1, 2, 0, RP_PROTO_TCP, 443)), 1);
+	CU_ASSERT_EQUAL(flowset_add_flow(s, flow_key(1, 2, 1, RP_PROTO_TCP, 443)), 1);
+	CU_ASSERT_EQUAL(flowset_add_flow(s, flow_key(1, 2, 1, RP_PROTO_TCP, 443)), 0);
+	CU_ASSERT_TRUE(flowset_has_flow(s, flow_key(1, 2, 0, RP_PROTO_TCP, 443)));
+	CU_ASSERT_FALSE(flowset_has_flow(s, flow_key(1, 2, 2, RP_PROTO_TCP, 443)));
+	CU_ASSERT_FALSE(flowset_has_flow(s, flow_key(1, 2, 0, RP_PROTO_UDP, 443)));
+	CU_ASSERT_FALSE(flowset_has_flow(s, flow_key(2, 1, 0, RP_PROTO_TCP, 443)));
+	/* plain keys live beside flows; growth keeps everything */
+	CU_ASSERT_EQUAL(flowset_add(s, 0), 1);
+	for (i = 1; i < 5000; i++)
+		CU_ASSERT_EQUAL_FATAL(flowset_add(s, i), 1);
+	CU_ASSERT_EQUAL(flowset_count(s), 5002);
+	for (i = 0; i < 5000; i++)
+		CU_ASSERT_TRUE_FATAL(flowset_has(s, i));
+	CU_ASSERT_TRUE(flowset_has_flow(s, flow_key(1, 2, 1, RP_PROTO_TCP, 443)));
+	CU_ASSERT_FALSE(flowset_has(s, 5000));
+	flowset_free(s);
+}
+
 /* ---- the shipped profile ---- */
 
 static void
@@ -532,7 +733,13 @@ register_plan_tests(void)
 	    !CU_add_test(s, "universe clipped to 1..65535", test_universe_clipped) ||
 	    !CU_add_test(s, "senders and receivers", test_agents) ||
 	    !CU_add_test(s, "endpoint without a host", test_missing_host) ||
-	    !CU_add_test(s, "shipped multi-server profile", test_shipped))
+	    !CU_add_test(s, "shipped multi-server profile", test_shipped) ||
+	    !CU_add_test(s, "several addresses per endpoint", test_several_addresses) ||
+	    !CU_add_test(s, "TLS probes and their SNI", test_tls_and_sni) ||
+	    !CU_add_test(s, "negative probes: senders, families", test_negative_senders) ||
+	    !CU_add_test(s, "no address of the family", test_family_error) ||
+	    !CU_add_test(s, "default closed all", test_default_all) ||
+	    !CU_add_test(s, "flow keys include the address", test_flowset_keys))
 		return -1;
 	return 0;
 }

@@ -2,6 +2,7 @@
  * message, the model (spans, services text, sections), profile_allows() and
  * the canonical round trip. */
 #include <CUnit/Basic.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -536,6 +537,656 @@ test_warn_listed_twice(void)
 	free(d);
 }
 
+/* ---- names, addresses and the new punctuation ---- */
+
+static char *
+cur_text(const struct lexer *lx)
+{
+	return lex_text(lx, &lx->cur);
+}
+
+static void
+test_lex_dns_names(void)
+{
+	static const char *const names[] = {
+		"rm01.awmdm.com", "*.apple.com", "*gstatic.com", "accounts.google.[country]",
+		"accounts.google.com.*", "itun.es",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		struct diag *d = diag_open(NULL, "x", names[i], strlen(names[i]));
+		struct lexer lx;
+		char *t;
+
+		lex_init(&lx, names[i], strlen(names[i]), d, false);
+		CU_ASSERT_EQUAL(lx.cur.kind, TK_IDENT);
+		t = cur_text(&lx);
+		CU_ASSERT_STRING_EQUAL(t, names[i]);
+		free(t);
+		lex_advance(&lx);
+		CU_ASSERT_EQUAL(lx.cur.kind, TK_EOF);
+		CU_ASSERT_EQUAL(diag_nerrors(d), 0);
+		diag_close(d);
+	}
+}
+
+static void
+test_lex_name_edges(void)
+{
+	static const enum tok_kind trailing_dot[] = { TK_IDENT, TK_BAD, TK_EOF };
+	static const enum tok_kind plus[] = { TK_IDENT, TK_PLUS, TK_IDENT, TK_SLASH, TK_NUMBER, TK_EOF };
+	static const enum tok_kind arrow[] = { TK_IDENT, TK_ARROW, TK_IDENT, TK_EOF };
+	static const enum tok_kind bracket[] = { TK_IDENT, TK_BAD, TK_EOF };
+
+	check_kinds("a.com.", false, trailing_dot, 3);
+	check_kinds("tcp+udp/5228", false, plus, 6);
+	check_kinds("a.b.com->x.y.com", false, arrow, 4);
+	check_kinds("a.[]", false, bracket, 3);
+}
+
+/* lex_address() re-reads cur where the grammar wants an address. */
+static void
+check_address(const char *text, const char *want, enum tok_kind next)
+{
+	struct diag *d = diag_open(NULL, "x", text, strlen(text));
+	struct lexer lx;
+	char *t;
+
+	lex_init(&lx, text, strlen(text), d, false);
+	CU_ASSERT_TRUE_FATAL(lex_address(&lx));
+	CU_ASSERT_EQUAL(lx.cur.kind, TK_ADDR);
+	t = cur_text(&lx);
+	CU_ASSERT_STRING_EQUAL(t, want);
+	free(t);
+	lex_advance(&lx);
+	CU_ASSERT_EQUAL(lx.cur.kind, next);
+	CU_ASSERT_EQUAL(diag_nerrors(d), 0);
+	diag_close(d);
+}
+
+static void
+test_lex_address(void)
+{
+	struct diag *d;
+	struct lexer lx;
+
+	check_address("17.0.0.0/8 sample", "17.0.0.0/8", TK_IDENT);
+	check_address("2001:db8::1, x", "2001:db8::1", TK_COMMA);
+	check_address("::1\n", "::1", TK_NEWLINE);
+	check_address("fe80::/10 # c", "fe80::/10", TK_EOF);
+	check_address("1.2.3.4x \"d\"", "1.2.3.4x", TK_STRING);
+	/* a name that cannot start an address is left alone */
+	d = diag_open(NULL, "x", "rm01", 4);
+	lex_init(&lx, "rm01", 4, d, false);
+	CU_ASSERT_FALSE(lex_address(&lx));
+	CU_ASSERT_EQUAL(lx.cur.kind, TK_IDENT);
+	diag_close(d);
+}
+
+/* ---- fqdn, block, wildcard, group, placement ---- */
+
+#define EPS "profile \"t\"\nzone dev\nrole srv\n"
+
+static struct profile *
+parse_ok(const char *text)
+{
+	char *d = NULL;
+	int nerr = -1;
+	struct profile *pf = parse(text, &d, &nerr);
+
+	if (!pf)
+		fprintf(stderr, "\n%s", d);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pf);
+	CU_ASSERT_EQUAL(nerr, 0);
+	free(d);
+	return pf;
+}
+
+static const struct profile_endpoint *
+endpoint_named(const struct profile *pf, const char *name)
+{
+	long i = profile_find_endpoint(pf, name);
+
+	CU_ASSERT_FATAL(i >= 0);
+	return profile_endpoint(pf, (size_t)i);
+}
+
+static void
+test_model_fqdn(void)
+{
+	struct profile *pf = parse_ok(EPS
+	    "fqdn rm01.awmdm.com \"Portal Server\" = 52.207.131.208, 2001:db8::7\n"
+	    "fqdn fcm.googleapis.com\n"
+	    "open dev -> rm01.awmdm.com, FCM.googleapis.com : tcp/443\n");
+	const struct profile_endpoint *e = endpoint_named(pf, "rm01.awmdm.com");
+	char buf[ADDR_STRLEN];
+
+	CU_ASSERT_EQUAL(e->kind, EP_FQDN);
+	CU_ASSERT_STRING_EQUAL(e->desc, "Portal Server");
+	CU_ASSERT_EQUAL_FATAL(e->naddrs, 2);
+	CU_ASSERT_STRING_EQUAL(addr_fmt(&e->addrs[0], buf), "52.207.131.208");
+	CU_ASSERT_STRING_EQUAL(addr_fmt(&e->addrs[1], buf), "2001:db8::7");
+	CU_ASSERT_EQUAL(e->line, 4);
+	CU_ASSERT_STRING_EQUAL(e->file, "t.profile");
+	CU_ASSERT_PTR_NULL(e->wildcard);
+	/* DNS names compare without regard to case */
+	CU_ASSERT_EQUAL(profile_find_endpoint(pf, "RM01.AWMDM.COM"), profile_find_endpoint(pf, "rm01.awmdm.com"));
+	CU_ASSERT_EQUAL(endpoint_named(pf, "fcm.googleapis.com")->naddrs, 0);
+	CU_ASSERT_EQUAL(profile_rule(pf, 0)->ndst, 2);
+	profile_free(pf);
+}
+
+static void
+test_fqdn_declared_twice(void)
+{
+	char *d = NULL;
+	int nerr = -1;
+	struct profile *pf = parse(EPS "fqdn a.example.com \"one\" = 198.18.0.1\n"
+	    "fqdn a.example.com \"two\" = 198.18.0.1, 198.18.0.2, 198.18.0.2\n", &d, &nerr);
+	const struct profile_endpoint *e;
+
+	/* a warning, as vendor tables repeat rows; the addresses join */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pf);
+	CU_ASSERT_EQUAL(nerr, 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(d,
+	    "t.profile:5:6: warning: fqdn 'a.example.com' declared twice (first at line 4)\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(d, "t.profile:5:52: warning: address 198.18.0.2 listed twice\n"));
+	CU_ASSERT_PTR_NULL(strstr(d, "address 198.18.0.1 listed twice"));
+	e = endpoint_named(pf, "a.example.com");
+	CU_ASSERT_STRING_EQUAL(e->desc, "one");
+	CU_ASSERT_EQUAL(e->naddrs, 2);
+	free(d);
+	profile_free(pf);
+}
+
+static void
+test_err_fqdn(void)
+{
+	check_error(EPS "fqdn localhost\n", 1,
+	    "t.profile:4:6: error: invalid DNS name 'localhost': it needs at least one dot");
+	check_error(EPS "fqdn a..b\n", 1, "t.profile:4:6: error: invalid DNS name 'a..b': a label is empty");
+	check_error(EPS "fqdn a-.com\n", 1, "error: invalid DNS name 'a-.com': a label starts or ends with '-'");
+	check_error(EPS "fqdn -a.com\n", 1, "t.profile:4:6: error: expected DNS name, found '-'");
+	check_error(EPS "fqdn *.a.com\n", 1,
+	    "error: invalid DNS name '*.a.com': it is a pattern: declare it with 'wildcard'");
+	check_error(EPS "fqdn a_b.com\n", 1,
+	    "error: invalid DNS name 'a_b.com': only letters, digits, '-' and '.' may appear in it");
+	check_error(EPS "fqdn a.com = 17.0.0.0/8\n", 1,
+	    "t.profile:4:14: error: '17.0.0.0/8' is an address block: an fqdn's documented addresses "
+	    "are single addresses (declare the block with 'block')");
+	check_error(EPS "fqdn a.com = 1.2.3\n", 1, "t.profile:4:14: error: invalid address '1.2.3'");
+	check_error(EPS "fqdn a.com = x\n", 1, "t.profile:4:14: error: expected address, found 'x'");
+	check_error(EPS "fqdn a.com =", 1, "t.profile:4:13: error: expected address, found end of file");
+	check_error(EPS "zone a.com\n", 1, "t.profile:4:6: error: 'a.com' cannot name a zone");
+	check_error(EPS "service s.x = tcp/1\n", 1, "t.profile:4:9: error: 's.x' cannot name a service");
+}
+
+static void
+test_model_block(void)
+{
+	struct profile *pf = parse_ok(EPS
+	    "block apple \"Apple\" = 17.0.0.0/8\n"
+	    "block six = 2001:db8:1::/48 sample 3\n"
+	    "open srv -> apple, six : tcp/2195\n");
+	const struct profile_endpoint *e = endpoint_named(pf, "apple");
+	char buf[ADDR_STRLEN];
+
+	CU_ASSERT_EQUAL(e->kind, EP_BLOCK);
+	CU_ASSERT_EQUAL(e->prefix, 8);
+	CU_ASSERT_EQUAL(e->sample, PROFILE_SAMPLE_DEFAULT);
+	CU_ASSERT_EQUAL_FATAL(e->naddrs, 1);
+	CU_ASSERT_STRING_EQUAL(addr_fmt(&e->addrs[0], buf), "17.0.0.0");
+	e = endpoint_named(pf, "six");
+	CU_ASSERT_EQUAL(e->prefix, 48);
+	CU_ASSERT_EQUAL(e->sample, 3);
+	profile_free(pf);
+}
+
+static void
+test_err_block(void)
+{
+	check_error(EPS "block b = 17.0.0.1/8\n", 1,
+	    "t.profile:4:11: error: invalid address block '17.0.0.1/8': host bits are set");
+	check_error(EPS "block b = 17.0.0.0/33\n", 1,
+	    "error: invalid address block '17.0.0.0/33': the prefix length must be 0 to 32");
+	check_error(EPS "block b = 17.0.0.0\n", 1,
+	    "error: invalid address block '17.0.0.0': an address block is written like 17.0.0.0/8");
+	check_error(EPS "block b = 17.0.0.0/8 sample 0\n", 1,
+	    "t.profile:4:29: error: sample size 0 out of range 1-256");
+	check_error(EPS "block b = 17.0.0.0/8 sample 257\n", 1, "error: sample size 257 out of range 1-256");
+	check_error(EPS "block b = 17.0.0.0/8 sample\n", 1,
+	    "t.profile:4:28: error: expected sample size, found end of line");
+	check_error(EPS "block b 17.0.0.0/8\n", 1, "t.profile:4:9: error: expected '=', found '17.0.0.0'");
+}
+
+static void
+test_model_wildcard(void)
+{
+	struct profile *pf = parse_ok(EPS
+	    "fqdn www.apple.com \"declared\" = 198.18.0.9\n"
+	    "wildcard *.apple.com \"App Store\" = www.apple.com, itunes.apple.com\n"
+	    "wildcard accounts.google.[country] = accounts.google.com.au, accounts.google.co.uk\n"
+	    "open srv -> *.apple.com, accounts.google.[country] : tcp/443 tls\n");
+	const struct profile_rule *r = profile_rule(pf, 0);
+	const struct profile_endpoint *e;
+
+	/* a chosen name that an fqdn declares is that endpoint; the others
+	 * are made for the wildcard, without addresses */
+	CU_ASSERT_EQUAL(profile_nendpoints(pf), 6);
+	e = endpoint_named(pf, "www.apple.com");
+	CU_ASSERT_STRING_EQUAL(e->desc, "declared");
+	CU_ASSERT_STRING_EQUAL(e->wildcard, "*.apple.com");
+	e = endpoint_named(pf, "itunes.apple.com");
+	CU_ASSERT_EQUAL(e->kind, EP_FQDN);
+	CU_ASSERT_EQUAL(e->naddrs, 0);
+	CU_ASSERT_STRING_EQUAL(e->wildcard, "*.apple.com");
+	CU_ASSERT_EQUAL(e->line, 5);
+	CU_ASSERT_STRING_EQUAL(endpoint_named(pf, "accounts.google.co.uk")->wildcard,
+	    "accounts.google.[country]");
+	CU_ASSERT_EQUAL(r->ndst, 4);
+	CU_ASSERT_STRING_EQUAL(r->to, "*.apple.com, accounts.google.[country]");
+	CU_ASSERT_STRING_EQUAL(profile_name_kind(pf, "*.apple.com"), "wildcard");
+	CU_ASSERT_EQUAL(profile_find_endpoint(pf, "*.apple.com"), -1);
+	profile_free(pf);
+}
+
+static void
+test_err_wildcard(void)
+{
+	check_error(EPS "wildcard apple.com = www.apple.com\n", 1,
+	    "t.profile:4:10: error: invalid wildcard pattern 'apple.com': it has no '*' or "
+	    "[placeholder]: declare a single name with 'fqdn'");
+	check_error(EPS "wildcard *.apple.com = www.aple.com\n", 1,
+	    "t.profile:4:24: error: 'www.aple.com' does not match the wildcard '*.apple.com'");
+	check_error(EPS "wildcard a.[country] = a.com, b.com\n", 1,
+	    "t.profile:4:31: error: 'b.com' does not match the wildcard 'a.[country]'");
+	check_error(EPS "wildcard *.a.com = x.a.com\nwildcard *.A.com = y.a.com\n", 1,
+	    "t.profile:5:10: error: duplicate definition of '*.A.com' (first defined at line 4)");
+	check_error(EPS "wildcard *.a.com\n", 1, "t.profile:4:17: error: expected '=', found end of line");
+}
+
+static void
+test_model_groups(void)
+{
+	struct profile *pf = parse_ok(EPS
+	    "zone lan\n"
+	    "fqdn a.example.com = 198.18.0.1\n"
+	    "wildcard *.x.com = p.x.com, q.x.com\n"
+	    "group inner \"Inner\" = a.example.com, *.x.com\n"
+	    "group outer = inner, srv, a.example.com\n"
+	    "open dev, lan -> outer : tcp/1\n");
+	const struct profile_rule *r = profile_rule(pf, 0);
+
+	/* expanded, each endpoint once, in the order written */
+	CU_ASSERT_EQUAL_FATAL(r->ndst, 4);
+	CU_ASSERT_EQUAL(r->dst[0], (size_t)profile_find_endpoint(pf, "a.example.com"));
+	CU_ASSERT_EQUAL(r->dst[1], (size_t)profile_find_endpoint(pf, "p.x.com"));
+	CU_ASSERT_EQUAL(r->dst[2], (size_t)profile_find_endpoint(pf, "q.x.com"));
+	CU_ASSERT_EQUAL(r->dst[3], (size_t)profile_find_endpoint(pf, "srv"));
+	CU_ASSERT_STRING_EQUAL(r->from, "dev, lan");
+	CU_ASSERT_STRING_EQUAL(r->to, "outer");
+	CU_ASSERT_STRING_EQUAL(profile_name_kind(pf, "outer"), "group");
+	CU_ASSERT(profile_allows(pf, 0, (size_t)profile_find_endpoint(pf, "q.x.com"), RP_PROTO_TCP, 1));
+	profile_free(pf);
+}
+
+static void
+test_err_groups(void)
+{
+	check_error(EPS "group g = g\n", 1, "t.profile:4:11: error: group definition cycle: g -> g");
+	check_error(EPS "group a = b, dev\ngroup b = c\ngroup c = a\n", 1,
+	    "t.profile:6:11: error: group definition cycle: a -> b -> c -> a");
+	check_error(EPS "group g = dev, nope\n", 1, "t.profile:4:16: error: unknown endpoint 'nope'");
+	check_error(EPS "service s = tcp/1\ngroup g = s\n", 1,
+	    "t.profile:5:11: error: 's' is a service, not an endpoint");
+	check_error(EPS "group g = dev, srv\nopen g -> srv : tcp/1\n", 1,
+	    "t.profile:5:11: error: 'srv' is both a source and a destination of this rule");
+	check_error(EPS "group g = dev, srv\nopen srv -> g : tcp/1\n", 1,
+	    "t.profile:5:13: error: 'srv' (in group 'g') is both a source and a destination of this rule");
+	check_error(EPS "group g = dev\nopen g -> srv : g\n", 1,
+	    "t.profile:5:17: error: 'g' is a group, not a service");
+	check_error(EPS "group dev = srv\n", 1,
+	    "t.profile:4:7: error: duplicate definition of 'dev' (first defined at line 2)");
+}
+
+static void
+test_model_zones(void)
+{
+	struct profile *pf = parse_ok("profile \"z\"\nrole db \"DB\" in private\nrole web in dmz\n"
+	    "zone dmz\nzone private \"Private zone\"\nrole other\n");
+
+	CU_ASSERT_EQUAL(endpoint_named(pf, "db")->zone, profile_find_endpoint(pf, "private"));
+	CU_ASSERT_EQUAL(endpoint_named(pf, "web")->zone, profile_find_endpoint(pf, "dmz"));
+	CU_ASSERT_EQUAL(endpoint_named(pf, "other")->zone, -1);
+	CU_ASSERT_EQUAL(endpoint_named(pf, "dmz")->zone, -1);
+	profile_free(pf);
+	check_error(EPS "role db in srv\n", 1, "t.profile:4:12: error: 'srv' is a role, not a zone");
+	check_error(EPS "role db in nowhere\n", 1, "t.profile:4:12: error: unknown zone 'nowhere'");
+	check_error(EPS "role db in\n", 1, "t.profile:4:11: error: expected zone name, found end of line");
+}
+
+/* ---- services: both protocols, TLS ---- */
+
+static void
+test_model_tls(void)
+{
+	struct profile *pf = parse_ok(EPS
+	    "service https = tcp/443 tls\n"
+	    "service apns = tcp/2195, 2196 tls sni \"gateway.push.apple.com\"\n"
+	    "service fcm = tcp+udp/5228-5230\n"
+	    "open dev -> srv : https, apns, fcm, tcp/80\n"
+	    "open srv -> dev : tcp/22\n");
+	const struct profile_rule *r = profile_rule(pf, 0);
+	const struct port_span *sp;
+
+	CU_ASSERT_TRUE(r->tls);
+	CU_ASSERT_FALSE(profile_rule(pf, 1)->tls);
+	CU_ASSERT_EQUAL_FATAL(r->nspans, 5);   /* 80, 443, 2195-2196, tcp 5228-5230, udp */
+	sp = profile_rule_span(r, RP_PROTO_TCP, 443);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sp);
+	CU_ASSERT_TRUE(sp->tls);
+	CU_ASSERT_PTR_NULL(sp->sni);
+	sp = profile_rule_span(r, RP_PROTO_TCP, 2196);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sp);
+	CU_ASSERT_EQUAL(sp->lo, 2195);
+	CU_ASSERT_STRING_EQUAL(sp->sni, "gateway.push.apple.com");
+	sp = profile_rule_span(r, RP_PROTO_UDP, 5229);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sp);
+	CU_ASSERT_FALSE(sp->tls);
+	CU_ASSERT_PTR_NOT_NULL(profile_rule_span(r, RP_PROTO_TCP, 5230));
+	CU_ASSERT_FALSE(profile_rule_span(r, RP_PROTO_TCP, 80)->tls);
+	CU_ASSERT_PTR_NULL(profile_rule_span(r, RP_PROTO_TCP, 81));
+	/* tls and plain ports that touch stay apart */
+	profile_free(pf);
+	pf = parse_ok(EPS "open dev -> srv : tcp/443 tls, tcp/444\n");
+	CU_ASSERT_EQUAL(profile_rule(pf, 0)->nspans, 2);
+	profile_free(pf);
+}
+
+static void
+test_err_tls(void)
+{
+	check_error(EPS "open dev -> srv : udp/443 tls\n", 1,
+	    "t.profile:4:27: error: 'tls' needs tcp: a udp port cannot carry a TLS ClientHello");
+	check_error(EPS "open dev -> srv : tcp+udp/443 tls\n", 1, "error: 'tls' needs tcp");
+	check_error(EPS "open dev -> srv : tcp/443 tls, 8443\n", 1,
+	    "t.profile:4:32: error: a port list ends at 'tls': start another one with tcp/ or udp/");
+	check_error(EPS "service s = tcp/443\nopen dev -> srv : s tls\n", 1,
+	    "t.profile:5:21: error: 'tls' follows a port list (tcp/443 tls), not a service name");
+	check_error(EPS "open dev -> srv : tcp/443 tls sni\n", 1,
+	    "t.profile:4:34: error: expected server name string, found end of line");
+	check_error(EPS "open dev -> srv : tcp/443 tls sni \"x\"\n", 1,
+	    "t.profile:4:35: error: invalid server name 'x': it needs at least one dot");
+	check_error(EPS "open dev -> srv : tcp/443 tls, tcp/440-450\n", 1,
+	    "t.profile:4:32: error: tcp/443 is listed with and without tls");
+	check_error(EPS "open dev -> srv : tcp/443 tls sni \"a.com\", tcp/443 tls sni \"b.com\"\n", 1,
+	    "t.profile:4:44: error: tcp/443 is listed with two different server names (sni)");
+	check_error(EPS "open dev -> srv : tcp+tcp/1\n", 1, "t.profile:4:23: error: expected 'udp', found 'tcp'");
+	check_error(EPS "open dev -> srv : udp+/1\n", 1, "t.profile:4:23: error: expected 'tcp', found '/'");
+}
+
+static void
+test_warn_both_protocols(void)
+{
+	char *d = NULL;
+	int nerr = -1;
+	struct profile *pf = parse(EPS "open dev -> srv : tcp/5228-5230, udp/5229, tcp+udp/5230\n",
+	    &d, &nerr);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pf);
+	CU_ASSERT_STRING_EQUAL(d,
+	    "t.profile:4:52: warning: tcp/5230 listed twice\n"
+	    "    open dev -> srv : tcp/5228-5230, udp/5229, tcp+udp/5230\n"
+	    "                                                       ^~~~\n");
+	free(d);
+	profile_free(pf);
+}
+
+/* ---- rules: direction, citation, provenance ---- */
+
+static void
+test_model_provenance(void)
+{
+	struct profile *pf = parse_ok(EPS
+	    "open dev -> srv : tcp/1 inbound\n"
+	    "source \"Doc A\"\nsection \"S1\"\n"
+	    "open dev -> srv : tcp/2 cite \"row 2\" outbound\n"
+	    "source \"Doc B\"\n"
+	    "open dev -> srv : tcp/3\n"
+	    "section \"\"\n"
+	    "open dev -> srv : tcp/4\n");
+	const struct profile_rule *r;
+
+	CU_ASSERT_STRING_EQUAL(profile_document(pf), "Doc A");
+	r = profile_rule(pf, 0);
+	CU_ASSERT_EQUAL(r->direction, DIR_INBOUND);
+	CU_ASSERT_STRING_EQUAL(r->document, "Doc A");   /* before any source: the first */
+	CU_ASSERT_PTR_NULL(r->section);
+	CU_ASSERT_PTR_NULL(r->cite);
+	CU_ASSERT_STRING_EQUAL(r->file, "t.profile");
+	r = profile_rule(pf, 1);
+	CU_ASSERT_EQUAL(r->direction, DIR_OUTBOUND);
+	CU_ASSERT_STRING_EQUAL(r->cite, "row 2");
+	CU_ASSERT_STRING_EQUAL(r->section, "S1");
+	r = profile_rule(pf, 2);
+	CU_ASSERT_EQUAL(r->direction, DIR_UNSPECIFIED);
+	CU_ASSERT_STRING_EQUAL(r->document, "Doc B");
+	CU_ASSERT_STRING_EQUAL(r->section, "S1");
+	CU_ASSERT_PTR_NULL(profile_rule(pf, 3)->section);
+	profile_free(pf);
+	check_error(EPS "open dev -> srv : tcp/1 inbound outbound\n", 1,
+	    "t.profile:4:33: error: the rule's direction is given twice");
+	check_error(EPS "open dev -> srv : tcp/1 cite \"a\" cite \"b\"\n", 1,
+	    "t.profile:4:34: error: the rule's citation is given twice");
+	check_error(EPS "open dev -> srv : tcp/1 cite\n", 1,
+	    "t.profile:4:29: error: expected citation string, found end of line");
+	check_error(EPS "open dev -> srv : tcp/1 sideways\n", 1,
+	    "t.profile:4:25: error: expected end of line, found 'sideways'");
+}
+
+static void
+test_model_default_all(void)
+{
+	struct profile *pf = parse_ok(EPS "open dev -> srv : tcp/1\ndefault closed all\n");
+
+	CU_ASSERT_TRUE(profile_default_closed_all(pf));
+	CU_ASSERT_EQUAL(profile_default_closed_line(pf), 5);
+	CU_ASSERT_STRING_EQUAL(profile_default_closed_file(pf), "t.profile");
+	profile_free(pf);
+	pf = parse_ok(EPS "default closed\n");
+	CU_ASSERT_FALSE(profile_default_closed_all(pf));
+	profile_free(pf);
+	check_error(EPS "default closed some\n", 1, "t.profile:4:16: error: expected end of line, found 'some'");
+}
+
+static void
+test_err_contradiction_groups(void)
+{
+	check_error(EPS "fqdn a.com\nwildcard *.x.com = p.x.com\ngroup g = a.com, *.x.com\n"
+	    "open dev -> g : tcp/443 tls\nclosed dev -> p.x.com : tcp/400-500\n", 1,
+	    "t.profile:8:1: error: contradicts open rule at line 7: dev -> p.x.com tcp/443");
+}
+
+/* ---- include ---- */
+
+struct vfile {
+	const char *path, *text;
+};
+
+/* A reader over a fixed table of files, so that include tests need no
+ * file system. */
+static bool
+vread(void *ctx, const char *path, char **text, size_t *len, int *err)
+{
+	const struct vfile *v;
+
+	for (v = ctx; v->path; v++)
+		if (strcmp(v->path, path) == 0) {
+			*len = strlen(v->text);
+			*text = malloc(*len + 1);
+			memcpy(*text, v->text, *len + 1);
+			return true;
+		}
+	*err = ENOENT;
+	return false;
+}
+
+static struct profile *
+parse_with(const char *name, const char *text, const struct vfile *files, char **diag_out,
+    int *nerr)
+{
+	struct profile_reader io = { vread, (void *)files };
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&buf, &size);
+	struct profile *pf;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	pf = profile_parse_with(name, text, strlen(text), &io, f, nerr);
+	fclose(f);
+	*diag_out = buf;
+	return pf;
+}
+
+static void
+test_include(void)
+{
+	static const struct vfile files[] = {
+		{ "dir/common.inc", "source \"Doc C\"\nsection \"C\"\nzone dev\n"
+		    "include \"more/svc.inc\"\nopen dev -> srv : https\n" },
+		{ "dir/more/svc.inc", "service https = tcp/443 tls\n" },
+		{ NULL, NULL },
+	};
+	char *d = NULL, *out;
+	int nerr = -1;
+	struct profile *pf = parse_with("dir/main.profile",
+	    "profile \"m\"\nsource \"Doc M\"\nrole srv\ninclude \"common.inc\"\n"
+	    "open srv -> dev : tcp/22\n", files, &d, &nerr);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pf);
+	CU_ASSERT_EQUAL(nerr, 0);
+	CU_ASSERT_EQUAL_FATAL(profile_nfiles(pf), 3);
+	CU_ASSERT_STRING_EQUAL(profile_file(pf, 0), "dir/main.profile");
+	CU_ASSERT_STRING_EQUAL(profile_file(pf, 1), "dir/common.inc");
+	CU_ASSERT_STRING_EQUAL(profile_file(pf, 2), "dir/more/svc.inc");
+	CU_ASSERT_PTR_NULL(profile_file(pf, 3));
+	CU_ASSERT_STRING_EQUAL(profile_rule(pf, 0)->file, "dir/common.inc");
+	CU_ASSERT_EQUAL(profile_rule(pf, 0)->line, 5);
+	CU_ASSERT_STRING_EQUAL(profile_rule(pf, 0)->document, "Doc C");
+	/* an included file's source and section end with it */
+	CU_ASSERT_STRING_EQUAL(profile_rule(pf, 1)->document, "Doc M");
+	CU_ASSERT_PTR_NULL(profile_rule(pf, 1)->section);
+	CU_ASSERT_STRING_EQUAL(profile_document(pf), "Doc M");
+	CU_ASSERT_STRING_EQUAL(endpoint_named(pf, "dev")->file, "dir/common.inc");
+	/* the canonical form writes the included files out in place */
+	out = print_profile(pf);
+	CU_ASSERT_PTR_NULL(strstr(out, "include"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "source \"Doc C\"\nsection \"C\"\nopen dev -> srv : https\n"
+	    "\nsource \"Doc M\"\nsection \"\"\nopen srv -> dev : tcp/22\n"));
+	free(out);
+	free(d);
+	profile_free(pf);
+}
+
+static void
+test_err_include(void)
+{
+	static const struct vfile files[] = {
+		{ "a.inc", "zone z\ninclude \"b.inc\"\n" },
+		{ "b.inc", "role r\ninclude \"a.inc\"\nopen z -> nowhere : tcp/1\n" },
+		{ "c.inc", "profile \"again\"\n" },
+		{ "d.inc", "zone d\n" },
+		{ NULL, NULL },
+	};
+	char *d = NULL;
+	int nerr = -1;
+	struct profile *pf = parse_with("m.profile", "profile \"m\"\ninclude \"a.inc\"\n"
+	    "include \"missing.inc\"\ninclude \"c.inc\"\ninclude \"d.inc\"\ninclude \"d.inc\"\n"
+	    "include nope\n", files, &d, &nerr);
+
+	CU_ASSERT_PTR_NULL(pf);
+	CU_ASSERT_EQUAL(nerr, 6);
+	/* grouped by file, in the order the files were read */
+	CU_ASSERT_STRING_EQUAL(d,
+	    "m.profile:3:9: error: cannot include 'missing.inc': No such file or directory\n"
+	    "    include \"missing.inc\"\n"
+	    "            ^~~~~~~~~~~~~\n"
+	    "m.profile:6:9: error: 'd.inc' is already included (at line 5)\n"
+	    "    include \"d.inc\"\n"
+	    "            ^~~~~~~\n"
+	    "m.profile:7:9: error: expected file name string, found 'nope'\n"
+	    "    include nope\n"
+	    "            ^~~~\n"
+	    "b.inc:2:9: error: include cycle: a.inc -> b.inc -> a.inc\n"
+	    "    include \"a.inc\"\n"
+	    "            ^~~~~~~\n"
+	    "b.inc:3:11: error: unknown endpoint 'nowhere'\n"
+	    "    open z -> nowhere : tcp/1\n"
+	    "              ^~~~~~~\n"
+	    "c.inc:1:1: error: 'profile' belongs in the main file, not in an included one\n"
+	    "    profile \"again\"\n"
+	    "    ^~~~~~~\n");
+	free(d);
+}
+
+static void
+test_include_from_disk(void)
+{
+	char *d = NULL;
+	int nerr = -1;
+	static const char text[] = "profile \"x\"\ninclude \"/dev/zero\"\n";
+	size_t size = 0;
+	struct profile *pf;
+	FILE *f = open_memstream(&d, &size);
+
+	/* the file system reader refuses what is not a regular file */
+	pf = profile_parse("t.profile", text, sizeof(text) - 1, f, &nerr);
+	fclose(f);
+	CU_ASSERT_PTR_NULL(pf);
+	CU_ASSERT_PTR_NOT_NULL(strstr(d, "error: cannot include '/dev/zero': Invalid argument"));
+	free(d);
+}
+
+static void
+test_print_new_constructs(void)
+{
+	struct profile *pf = parse_ok(
+	    "profile \"all\"\nsource \"D\"\nrole db in private\nzone private\n"
+	    "group g \"G\" = x.example.com, *.y.com\n"
+	    "block b = 2001:db8::/32 sample 4\n"
+	    "wildcard *.y.com \"Y\" = a.y.com\n"
+	    "fqdn x.example.com \"X\" = 198.18.0.1, 2001:db8::0:1\n"
+	    "service s = udp+tcp/2, 1, 3\n"
+	    "section \"S\"\n"
+	    "open db -> g, b : s, tcp/443 tls sni \"x.example.com\" outbound cite \"c\"\n"
+	    "default closed all\n");
+	char *out = print_profile(pf);
+
+	CU_ASSERT_STRING_EQUAL(out,
+	    "profile \"all\"\n"
+	    "source \"D\"\n"
+	    "\n"
+	    "zone private\n"
+	    "role db in private\n"
+	    "\n"
+	    "fqdn x.example.com \"X\" = 198.18.0.1, 2001:db8::1\n"
+	    "block b = 2001:db8::/32 sample 4\n"
+	    "\n"
+	    "wildcard *.y.com \"Y\" = a.y.com\n"
+	    "\n"
+	    "group g \"G\" = x.example.com, *.y.com\n"
+	    "\n"
+	    "service s = tcp+udp/1-3\n"
+	    "\n"
+	    "section \"S\"\n"
+	    "open db -> g, b : s, tcp/443 tls sni \"x.example.com\" outbound cite \"c\"\n"
+	    "\n"
+	    "default closed all\n");
+	free(out);
+	profile_free(pf);
+}
+
 /* ---- model ---- */
 
 static const char assist[] =
@@ -819,6 +1470,9 @@ test_print_round_trip(void)
 	    "open a -> b : tcp/1, 1, 2, udp/3,\n 5-9\nsection \"s\"\nopen b -> a : tcp/1\n");
 	round_trip("profile \"x\"\nrole r\nzone z\nsection \"1\"\nopen z -> r : tcp/1\n"
 	    "section \"2\"\nopen r -> z : tcp/2\nsection \"1\"\nopen z -> r : tcp/3\n");
+	round_trip("profile \"x\"\nzone z\nopen z -> a.b.com : tcp/1\nsource \"A\"\n"
+	    "section \"s\"\nopen z -> a.b.com : tcp/2\nsection \"\"\nsource \"B\"\n"
+	    "open z -> c.b.com : tcp/3\nfqdn a.b.com\nwildcard *.b.com = c.b.com\n");
 }
 
 int
@@ -864,6 +1518,29 @@ register_profile_tests(void)
 		{ "model: use before definition", test_model_use_before_definition },
 		{ "model: keywords as names", test_model_keywords_as_names },
 		{ "load: missing file", test_load_missing_file },
+		{ "lex: DNS names and patterns", test_lex_dns_names },
+		{ "lex: name edges, '+'", test_lex_name_edges },
+		{ "lex: addresses where wanted", test_lex_address },
+		{ "model: fqdn", test_model_fqdn },
+		{ "warning: fqdn declared twice", test_fqdn_declared_twice },
+		{ "error: fqdn", test_err_fqdn },
+		{ "model: block", test_model_block },
+		{ "error: block", test_err_block },
+		{ "model: wildcard", test_model_wildcard },
+		{ "error: wildcard", test_err_wildcard },
+		{ "model: groups", test_model_groups },
+		{ "error: groups", test_err_groups },
+		{ "model: zone placement", test_model_zones },
+		{ "model: tls, sni, tcp+udp", test_model_tls },
+		{ "error: tls", test_err_tls },
+		{ "warning: both protocols", test_warn_both_protocols },
+		{ "model: direction, citation, provenance", test_model_provenance },
+		{ "model: default closed all", test_model_default_all },
+		{ "error: contradiction through groups", test_err_contradiction_groups },
+		{ "include", test_include },
+		{ "error: include", test_err_include },
+		{ "include: only regular files", test_include_from_disk },
+		{ "print: new constructs", test_print_new_constructs },
 		{ "print: canonical", test_print_canonical },
 		{ "print: minimal", test_print_minimal },
 		{ "print: round trip", test_print_round_trip },

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cidr.h"
 #include "profile.h"
 #include "site.h"
 #include "suites.h"
@@ -161,9 +162,9 @@ test_err_addresses(void)
 	check_error("site \"s\"\nhost a fe80::1::2\n", 1, "t.site:2:8: error: invalid address 'fe80::1::2'");
 	check_error("site \"s\"\nhost a 198.18.0.1x\n", 1, "t.site:2:8: error: invalid address '198.18.0.1x'");
 	check_error("site \"s\"\nhost a 198.18.0.0/33\n", 1,
-	    "t.site:2:8: error: invalid address block '198.18.0.0/33'");
+	    "t.site:2:8: error: invalid address block '198.18.0.0/33': the prefix length must be 0 to 32");
 	check_error("site \"s\"\nhost a 198.18.0.1/24\n", 1,
-	    "t.site:2:8: error: invalid address block '198.18.0.1/24'");
+	    "t.site:2:8: error: invalid address block '198.18.0.1/24': host bits are set");
 	check_error("site \"s\"\nhost a 198.18.0.1, 198.18.0.0/24\n", 1,
 	    "t.site:2:20: error: a host is bound to addresses or to one block, not both");
 	check_error("site \"s\"\nhost a 198.18.0.1, 198.18.0.1\n", 1,
@@ -263,6 +264,273 @@ test_check_lab_range(void)
 	free(d);
 }
 
+/* ---- several addresses, IPv6, blocks, fqdn ---- */
+
+static void
+test_parse_addresses(void)
+{
+	struct site *s = parse("site \"s\"\nhost a 198.18.0.1, 2001:db8::1,\n  198.18.0.2 fqdn \"a.lab.example\"\n"
+	    "host b 198.18.64.0/24 sample 4\nhost C.Example.com 2001:db8:1::/64\n", NULL, NULL);
+	const struct site_host *h;
+	char buf[ADDR_STRLEN];
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	h = site_find(s, "a");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	CU_ASSERT_EQUAL_FATAL(h->naddrs, 3);
+	CU_ASSERT_STRING_EQUAL(addr_fmt(&h->addr, buf), "198.18.0.1");
+	CU_ASSERT_STRING_EQUAL(addr_fmt(&h->addrs[1], buf), "2001:db8::1");
+	CU_ASSERT_STRING_EQUAL(h->fqdn, "a.lab.example");
+	CU_ASSERT_FALSE(h->block);
+	h = site_find(s, "b");
+	CU_ASSERT_TRUE(h->block);
+	CU_ASSERT_EQUAL(h->prefix, 24);
+	CU_ASSERT_EQUAL(h->sample, 4);
+	CU_ASSERT_PTR_NULL(h->fqdn);
+	/* DNS names compare without regard to case */
+	CU_ASSERT_PTR_NOT_NULL(site_find(s, "c.example.COM"));
+	site_free(s);
+}
+
+static char *
+print_site(const char *text)
+{
+	struct site *s = parse(text, NULL, NULL);
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&buf, &size);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	site_print(s, f);
+	fclose(f);
+	site_free(s);
+	return buf;
+}
+
+static void
+test_print_new_forms(void)
+{
+	char *a = print_site("site \"s\"\nhost a 198.18.0.1,2001:DB8::0:1 fqdn \"a.lab.example\"\n"
+	    "host bb 198.18.64.0/24 sample 4\nhost c 2001:db8:1::/64\n"), *b;
+
+	CU_ASSERT_STRING_EQUAL(a,
+	    "site \"s\"\n"
+	    "\n"
+	    "host a  198.18.0.1, 2001:db8::1 fqdn \"a.lab.example\"\n"
+	    "host bb 198.18.64.0/24 sample 4\n"
+	    "host c  2001:db8:1::/64\n");
+	b = print_site(a);
+	CU_ASSERT_STRING_EQUAL(a, b);
+	free(a);
+	free(b);
+}
+
+/* ---- block samples ---- */
+
+static char *
+sample(const char *block, unsigned size)
+{
+	struct rp_addr net, out[PROFILE_SAMPLE_MAX];
+	char text[64], *slash, buf[ADDR_STRLEN], *r = NULL;
+	size_t n, i, len = 0;
+	FILE *f = open_memstream(&r, &len);
+
+	snprintf(text, sizeof(text), "%s", block);
+	slash = strchr(text, '/');
+	*slash = '\0';
+	CU_ASSERT_FATAL(addr_parse(text, &net));
+	n = cidr_sample(&net, (unsigned)atoi(slash + 1), size, out);
+	for (i = 0; i < n; i++)
+		fprintf(f, "%s%s", i ? " " : "", addr_fmt(&out[i], buf));
+	fclose(f);
+	return r;
+}
+
+static void
+check_sample(const char *block, unsigned size, const char *want)
+{
+	char *got = sample(block, size);
+
+	if (strcmp(got, want) != 0)
+		fprintf(stderr, "\nsample of %s (%u): %s, wanted %s\n", block, size, got, want);
+	CU_ASSERT_STRING_EQUAL(got, want);
+	free(got);
+}
+
+static void
+test_block_sample(void)
+{
+	/* first and last usable, evenly spaced between: worked out by hand */
+	check_sample("198.18.64.0/24", 8,
+	    "198.18.64.1 198.18.64.37 198.18.64.73 198.18.64.109 198.18.64.145 198.18.64.181 "
+	    "198.18.64.217 198.18.64.254");
+	check_sample("17.0.0.0/8", 3, "17.0.0.1 17.127.255.255 17.255.255.254");
+	check_sample("17.0.0.0/8", 2, "17.0.0.1 17.255.255.254");
+	check_sample("17.0.0.0/8", 1, "17.0.0.1");
+	/* no more than the block holds, network and broadcast left out */
+	check_sample("198.18.0.0/30", 8, "198.18.0.1 198.18.0.2");
+	check_sample("198.18.0.0/31", 8, "198.18.0.0 198.18.0.1");
+	check_sample("198.18.0.7/32", 8, "198.18.0.7");
+	check_sample("2001:db8::/64", 3, "2001:db8::1 2001:db8::7fff:ffff:ffff:ffff 2001:db8::ffff:ffff:ffff:fffe");
+	check_sample("::/0", 2, "::1 ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe");
+	check_sample("0.0.0.0/0", 2, "0.0.0.1 255.255.255.254");
+}
+
+/* ---- where an endpoint is probed ---- */
+
+static const char addr_profile[] =
+    "profile \"a\"\n"
+    "zone dev\n"
+    "role srv\n"
+    "fqdn doc.example.com = 52.0.0.1, 52.0.0.2\n"
+    "fqdn nodoc.example.com\n"
+    "block blk = 17.0.0.0/8 sample 2\n"
+    "wildcard *.w.com = a.w.com\n"
+    "group g = doc.example.com, nodoc.example.com\n"
+    "service https = tcp/443 tls\n"
+    "open dev -> srv, g, blk, *.w.com : https\n";
+
+static struct profile *
+addr_pf(void)
+{
+	struct profile *pf = profile_parse("a.profile", addr_profile, strlen(addr_profile), stderr, NULL);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pf);
+	return pf;
+}
+
+static char *
+addrs_of(const struct site *s, const struct profile *pf, const char *name)
+{
+	size_t n, i, len = 0;
+	struct rp_addr *v = site_endpoint_addrs(s, pf, (size_t)profile_find_endpoint(pf, name), &n);
+	char buf[ADDR_STRLEN], *r = NULL;
+	FILE *f = open_memstream(&r, &len);
+
+	for (i = 0; i < n; i++)
+		fprintf(f, "%s%s", i ? " " : "", addr_fmt(&v[i], buf));
+	fclose(f);
+	free(v);
+	return r;
+}
+
+static void
+check_addrs(const struct site *s, const struct profile *pf, const char *name, const char *want)
+{
+	char *got = addrs_of(s, pf, name);
+
+	CU_ASSERT_STRING_EQUAL(got, want);
+	free(got);
+}
+
+static void
+test_endpoint_addrs(void)
+{
+	struct profile *pf = addr_pf();
+	struct site *s = parse("site \"s\"\nhost dev 198.18.1.1\nhost srv 198.18.1.2, 198.18.1.3\n"
+	    "host nodoc.example.com 198.18.2.1\nhost a.w.com 198.18.3.1\n", NULL, NULL);
+	struct site *r = parse("site \"r\"\nhost dev 198.18.1.1\nhost srv 198.18.1.2\n"
+	    "host doc.example.com 198.18.2.2\nhost nodoc.example.com 198.18.2.1\n"
+	    "host blk 198.18.64.0/24\nhost a.w.com 198.18.3.1\n", NULL, NULL);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	/* bound here, else documented in the profile; blocks give samples */
+	check_addrs(s, pf, "srv", "198.18.1.2 198.18.1.3");
+	check_addrs(s, pf, "doc.example.com", "52.0.0.1 52.0.0.2");
+	check_addrs(s, pf, "nodoc.example.com", "198.18.2.1");
+	check_addrs(s, pf, "blk", "17.0.0.1 17.255.255.254");
+	check_addrs(r, pf, "doc.example.com", "198.18.2.2");
+	check_addrs(r, pf, "blk", "198.18.64.1 198.18.64.254");   /* the profile's sample size */
+	CU_ASSERT_EQUAL(site_check(s, pf, false, NULL), 0);
+	CU_ASSERT_EQUAL(site_check(r, pf, true, NULL), 0);
+	site_free(s);
+	site_free(r);
+	profile_free(pf);
+}
+
+static int
+check_addr_site(const char *site_text, bool lab, char **diag_out)
+{
+	struct profile *pf = addr_pf();
+	struct site *s = parse(site_text, NULL, NULL);
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *f;
+	int n;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	f = open_memstream(&buf, &size);
+	n = site_check(s, pf, lab, f);
+	fclose(f);
+	*diag_out = buf;
+	site_free(s);
+	profile_free(pf);
+	return n;
+}
+
+static void
+test_check_new_endpoints(void)
+{
+	char *d = NULL;
+	int n = check_addr_site("site \"s\"\nhost dev 198.18.1.1\nhost srv 198.18.1.2\n"
+	    "host a.w.com 198.18.3.1\n", true, &d);
+
+	/* an fqdn without documented addresses must be bound; documented
+	 * addresses and blocks outside the lab must be rebound */
+	CU_ASSERT_EQUAL(n, 3);
+	CU_ASSERT_PTR_NOT_NULL(strstr(d, "t.site:1:1: error: 'doc.example.com' would be probed at its "
+	    "documented address 52.0.0.1 (a.profile:4), outside 198.18.0.0/15 or 2001:db8::/32: bind it "
+	    "to a lab address\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(d, "t.site:1:1: error: 'nodoc.example.com' is used by rule at "
+	    "a.profile:10 but has no address: the profile documents none, so the site must bind it\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(d, "'blk' would be probed at its documented address 17.0.0.1 "
+	    "(a.profile:6)"));
+	free(d);
+	n = check_addr_site("site \"s\"\nhost dev 198.18.1.1\nhost srv 198.18.1.2\n"
+	    "host a.w.com 198.18.3.1\nhost nodoc.example.com 198.18.2.1\n", false, &d);
+	CU_ASSERT_EQUAL(n, 0);
+	free(d);
+}
+
+static void
+test_check_binding_kinds(void)
+{
+	char *d = NULL;
+	int n = check_addr_site("site \"s\"\nhost dev 198.18.1.1\nhost srv 198.18.1.2\n"
+	    "host a.w.com 198.18.3.1\nhost nodoc.example.com 198.18.2.1 fqdn \"x.example.com\"\n"
+	    "host doc.example.com 198.18.2.2\nhost blk 198.16.0.0/14\nhost g 198.18.9.1\n"
+	    "host *.w.com 198.18.9.2\nhost https 198.18.9.3\n", true, &d);
+
+	CU_ASSERT_EQUAL(n, 5);
+	CU_ASSERT_PTR_NOT_NULL(strstr(d, "t.site:5:6: error: 'nodoc.example.com' (fqdn) takes no fqdn "
+	    "\"...\": only zones and roles do\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(d, "t.site:7:10: error: address block 198.16.0.0/14 is not inside "
+	    "198.18.0.0/15 or 2001:db8::/32: the lab only uses those ranges\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(d, "t.site:8:6: error: 'g' is a group in profile a.profile: bind "
+	    "its members, not the group\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(d, "t.site:9:6: error: '*.w.com' is a wildcard in profile "
+	    "a.profile: bind the names chosen for it, not the pattern\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(d, "t.site:10:6: error: 'https' is a service in profile a.profile, "
+	    "not an endpoint\n"));
+	free(d);
+}
+
+static void
+test_check_lab_shared_address(void)
+{
+	char *d = NULL;
+	/* two endpoints in one sample: the lab needs one address each */
+	int n = check_addr_site("site \"s\"\nhost dev 198.18.1.1\nhost srv 198.18.64.254\n"
+	    "host a.w.com 198.18.3.1\nhost nodoc.example.com 198.18.2.1\n"
+	    "host doc.example.com 198.18.2.2\nhost blk 198.18.64.0/24\n", true, &d);
+
+	CU_ASSERT_EQUAL(n, 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(d, "error: 'srv' and 'blk' share the address 198.18.64.254: the "
+	    "lab needs one address per endpoint\n"));
+	free(d);
+}
+
 static void
 test_load_missing_file(void)
 {
@@ -313,6 +581,13 @@ register_site_tests(void)
 		{ "check: unbound endpoint", test_check_unbound },
 		{ "check: lab range", test_check_lab_range },
 		{ "load: missing file", test_load_missing_file },
+		{ "parse: several addresses, IPv6, blocks, fqdn", test_parse_addresses },
+		{ "print: new forms", test_print_new_forms },
+		{ "block samples", test_block_sample },
+		{ "where endpoints are probed", test_endpoint_addrs },
+		{ "check: fqdns, blocks, documented addresses", test_check_new_endpoints },
+		{ "check: what a host may bind", test_check_binding_kinds },
+		{ "check: lab needs distinct addresses", test_check_lab_shared_address },
 		{ "shipped lab site", test_shipped_lab_site },
 	};
 	CU_pSuite s = CU_add_suite("site", NULL, NULL);

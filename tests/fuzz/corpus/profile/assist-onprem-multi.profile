@@ -1,25 +1,25 @@
-# Workspace ONE Assist, multiple-server on-premises deployment.
-#
-# Written from the Workspace ONE Assist network and firewall requirements
-# (seed document 000), section "On-Prem Config: Firewall Rules, Multiple
-# Server On-Prem Deployment".  Port names follow the table in "IP Address and
-# Port Translation, Medium and Multiple-Server On-Prem Deployment" of the same
-# document.  In a multiple-server deployment the CP server takes 443, so
-# 8443 is not opened.
-
+# Workspace ONE Assist, multiple-server on-premises deployment, from seed 000
+# (Workspace ONE Assist network and firewall requirements): one rule per row
+# of "On-Prem Config: Firewall Rules, Multiple Server On-Prem Deployment"; the
+# ports of "IP Address and Port Translation, Medium and Multiple-Server" (the
+# CP server takes 443, so 8443 is not opened; * ports are customizable); TLS
+# as its tables and seed 004 say; zones of "Deployments Across Public and
+# Private Security Zones" (CP and Portal public, Core/App and DB private).
 profile "Workspace ONE Assist on-premises, multiple servers"
-source  "Workspace ONE Assist network and firewall requirements"
+source  "Workspace ONE Assist network and firewall requirements (seed 000)"
 
 zone devices "Device and User Networks / Internet"
 zone uem     "Workspace ONE UEM portal server"
+zone public  "Public zone (DMZ): servers the device and user networks reach"
+zone private "Private zone"
 
-role portal  "Portal Server (Portal Services and T10 API)"
-role cp      "Connection Proctor (CP) Server"
-role core    "Core/App Server"
-role db      "MS SQL Database Server"
+role portal  "Portal Server (Portal Services and T10 API)" in public
+role cp      "Connection Proctor (CP) Server" in public
+role core    "Core/App Server" in private
+role db      "MS SQL Database Server" in private
 
-service https    = tcp/443      # Portal Services, T10 API, CP Service
-service mgmt-web = tcp/6443     # Management website services
+service https    = tcp/443 tls  # Portal Services, T10 API, CP Service (443*)
+service mgmt-web = tcp/6443 tls # Management website, internal SSL certificate (6443*)
 service dtp      = tcp/8865     # Data Tier Proxy
 service msg      = tcp/8866     # Messaging Entity
 service dap      = tcp/8867     # Data Access Proxy
@@ -27,18 +27,18 @@ service svc      = tcp/8870     # Service Coordinator
 service me       = tcp/20879    # Management Entity
 service token    = tcp/48660    # Token Service
 service me-to-cp = tcp/12780    # Connection Proctor from Management Entity
-service mssql    = tcp/1433
+service mssql    = tcp/1433     # Database server
 
 # The core/app ports that CP and Portal servers must reach.
 service core-app = mgmt-web, dtp, msg, dap, svc, me, token
 
-section "Firewall Rules, Multiple Server On-Prem Deployment"
-open devices    -> cp     : https
-open devices    -> portal : https
-open uem        -> portal : https       # T10 interface
-open cp, portal -> core   : core-app
-open core       -> cp     : me-to-cp
-open core       -> db     : mssql
+section "On-Prem Config: Firewall Rules, Multiple Server On-Prem Deployment"
+open devices    -> cp     : https    inbound cite "row 1: Device and User Networks / Internet -> CP Server, TCP/TLS/SSL 443"
+open devices    -> portal : https    inbound cite "row 2: Device and User Networks / Internet -> Portal Server, TCP/HTTPS 443"
+open uem        -> portal : https    inbound cite "row 3: Workspace ONE portal server -> Portal Server (T10 Interface), TCP/HTTPS 443"
+open cp, portal -> core   : core-app inbound cite "row 4: CP Server and Portal Server -> Core/App Server, TCP 6443, 8865, 8866, 8867, 8870, 20879, 48660"
+open core       -> cp     : me-to-cp inbound cite "row 5: Core/App Server -> CP Server, TCP 12780"
+open core       -> db     : mssql    inbound cite "row 6: Core/App Server -> Database Server, TCP 1433"
 
 # Everything the table does not name is expected to be closed.
 default closed
