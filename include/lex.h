@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "diag.h"
 
@@ -76,6 +77,9 @@ const char *lex_describe(const struct lexer *, const struct tok *, char *buf, si
 /* Fresh copies (caller frees): the token's bytes, or a string's value. */
 char *lex_text(const struct lexer *, const struct tok *);
 char *lex_string(const struct lexer *, const struct tok *);
+/* Writes s as a string token that lex_string() reads back as s: in double
+ * quotes, with '"' and '\\' escaped (the canonical printers use it). */
+void  lex_put_string(FILE *out, const char *s);
 
 /* One statement kind.  parse() is called with the keyword consumed; it
  * returns false after reporting an error, and the rest of the statement is

@@ -478,6 +478,18 @@ lex_string(const struct lexer *lx, const struct tok *t)
 	return r;
 }
 
+void
+lex_put_string(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', out);
+		fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
 static void
 list_keywords(char *buf, size_t size, const struct lex_stmt *tab, size_t n)
 {

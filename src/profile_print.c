@@ -8,18 +8,6 @@
 #include <string.h>
 
 static void
-put_string(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fputc('\\', out);
-		fputc(*s, out);
-	}
-	fputc('"', out);
-}
-
-static void
 put_ports(FILE *f, uint16_t lo, uint16_t hi)
 {
 	if (lo == hi)
@@ -44,7 +32,7 @@ put_inline(FILE *f, const struct ref *r)
 		fputs(" tls", f);
 	if (r->sni) {
 		fputs(" sni ", f);
-		put_string(f, r->sni);
+		lex_put_string(f, r->sni);
 	}
 }
 
@@ -87,7 +75,7 @@ put_head(FILE *out, const char *keyword, const char *name, const char *desc)
 	fprintf(out, "%s %s", keyword, name);
 	if (desc && desc[0]) {
 		fputc(' ', out);
-		put_string(out, desc);
+		lex_put_string(out, desc);
 	}
 }
 
@@ -142,36 +130,33 @@ print_endpoints(const struct profile *pf, FILE *out, const enum endpoint_kind *k
 		}
 }
 
+/* `KEYWORD NAME ["DESC"] = a, b, c` for wildcards and groups. */
 static void
-print_wildcards(const struct profile *pf, FILE *out)
+print_list_def(FILE *out, const char *keyword, const char *name, const char *desc,
+    const struct eplist *l)
+{
+	char *text = pf_eplist_text(l);
+
+	put_head(out, keyword, name, desc);
+	fprintf(out, " = %s\n", text);
+	free(text);
+}
+
+static void
+print_wildcards_and_groups(const struct profile *pf, FILE *out)
 {
 	size_t i;
 
 	if (pf->nwilds)
 		fputc('\n', out);
-	for (i = 0; i < pf->nwilds; i++) {
-		char *names = pf_eplist_text(&pf->wilds[i].names);
-
-		put_head(out, "wildcard", pf->wilds[i].pattern, pf->wilds[i].desc);
-		fprintf(out, " = %s\n", names);
-		free(names);
-	}
-}
-
-static void
-print_groups(const struct profile *pf, FILE *out)
-{
-	size_t i;
-
+	for (i = 0; i < pf->nwilds; i++)
+		print_list_def(out, "wildcard", pf->wilds[i].pattern, pf->wilds[i].desc,
+		    &pf->wilds[i].names);
 	if (pf->ngroups)
 		fputc('\n', out);
-	for (i = 0; i < pf->ngroups; i++) {
-		char *members = pf_eplist_text(&pf->groups[i].members);
-
-		put_head(out, "group", pf->groups[i].name, pf->groups[i].desc);
-		fprintf(out, " = %s\n", members);
-		free(members);
-	}
+	for (i = 0; i < pf->ngroups; i++)
+		print_list_def(out, "group", pf->groups[i].name, pf->groups[i].desc,
+		    &pf->groups[i].members);
 }
 
 static bool
@@ -189,7 +174,7 @@ print_rule(const struct rule *r, FILE *out)
 		fputs(r->pub.direction == DIR_INBOUND ? " inbound" : " outbound", out);
 	if (r->cite) {
 		fputs(" cite ", out);
-		put_string(out, r->cite);
+		lex_put_string(out, r->cite);
 	}
 	fputc('\n', out);
 }
@@ -211,13 +196,13 @@ print_rules(const struct profile *pf, FILE *out)
 			fputc('\n', out);
 		if (dchg) {
 			fputs("source ", out);
-			put_string(out, r->pub.document);
+			lex_put_string(out, r->pub.document);
 			fputc('\n', out);
 			doc = r->pub.document;
 		}
 		if (schg) {
 			fputs("section ", out);
-			put_string(out, r->pub.section ? r->pub.section : "");
+			lex_put_string(out, r->pub.section ? r->pub.section : "");
 			fputc('\n', out);
 			section = r->pub.section;
 		}
@@ -232,17 +217,16 @@ profile_print(const struct profile *pf, FILE *out)
 	size_t i;
 
 	fputs("profile ", out);
-	put_string(out, pf->title);
+	lex_put_string(out, pf->title);
 	fputc('\n', out);
 	if (pf->doc) {
 		fputs("source ", out);
-		put_string(out, pf->doc);
+		lex_put_string(out, pf->doc);
 		fputc('\n', out);
 	}
 	print_endpoints(pf, out, zr, 2);
 	print_endpoints(pf, out, fb, 2);
-	print_wildcards(pf, out);
-	print_groups(pf, out);
+	print_wildcards_and_groups(pf, out);
 	if (pf->nsvcs) {
 		fputc('\n', out);
 		for (i = 0; i < pf->nsvcs; i++)

@@ -599,18 +599,6 @@ site_check(const struct site *s, const struct profile *pf, bool lab, FILE *diag)
 /* ---- printing ---- */
 
 static void
-put_string(FILE *out, const char *t)
-{
-	fputc('"', out);
-	for (; *t; t++) {
-		if (*t == '"' || *t == '\\')
-			fputc('\\', out);
-		fputc(*t, out);
-	}
-	fputc('"', out);
-}
-
-static void
 print_host(const struct host *h, int width, FILE *out)
 {
 	char buf[ADDR_STRLEN];
@@ -625,7 +613,7 @@ print_host(const struct host *h, int width, FILE *out)
 		fprintf(out, " sample %u", h->pub.sample);
 	if (h->fqdn) {
 		fputs(" fqdn ", out);
-		put_string(out, h->fqdn);
+		lex_put_string(out, h->fqdn);
 	}
 	fputc('\n', out);
 }
@@ -636,7 +624,7 @@ site_print(const struct site *s, FILE *out)
 	size_t i, width = 0;
 
 	fputs("site ", out);
-	put_string(out, s->title);
+	lex_put_string(out, s->title);
 	fputc('\n', out);
 	for (i = 0; i < s->nhosts; i++)
 		if (strlen(s->hosts[i].name) > width)

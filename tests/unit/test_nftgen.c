@@ -34,17 +34,23 @@ static const char s_small[] =
     "host c 198.18.0.3\n";
 
 static void
-world_small(struct world *w)
+world_from(struct world *w, const char *profile, const char *site)
 {
 	char err[256];
 
 	memset(w, 0, sizeof(*w));
-	w->pf = profile_parse("t.profile", p_small, strlen(p_small), stderr, NULL);
-	w->st = site_parse("t.site", s_small, strlen(s_small), stderr, NULL);
+	w->pf = profile_parse("t.profile", profile, strlen(profile), stderr, NULL);
+	w->st = site_parse("t.site", site, strlen(site), stderr, NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(w->pf);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(w->st);
 	w->pl = plan_build(w->pf, w->st, err, sizeof(err));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(w->pl);
+}
+
+static void
+world_small(struct world *w)
+{
+	world_from(w, p_small, s_small);
 }
 
 static void
@@ -592,27 +598,13 @@ static const char s_multi[] =
     "host blk 198.18.64.0/24\n";
 
 static void
-world_multi(struct world *w)
-{
-	char err[256];
-
-	memset(w, 0, sizeof(*w));
-	w->pf = profile_parse("m.profile", p_multi, strlen(p_multi), stderr, NULL);
-	w->st = site_parse("m.site", s_multi, strlen(s_multi), stderr, NULL);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(w->pf);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(w->st);
-	w->pl = plan_build(w->pf, w->st, err, sizeof(err));
-	CU_ASSERT_PTR_NOT_NULL_FATAL(w->pl);
-}
-
-static void
 test_emit_sets_and_ip6(void)
 {
 	struct world w;
 	struct fwset *fw;
 	char *out;
 
-	world_multi(&w);
+	world_from(&w, p_multi, s_multi);
 	fw = fw_compile(w.pl);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(fw);
 	out = emit(fw, w.pl);
@@ -645,7 +637,7 @@ test_multi_conforms_and_drifts(void)
 	/* the compiled set meets every probe, at every address; and for any
 	 * seed the planted flows are exactly the probes whose outcome changed
 	 * (one line per probe, so an address counts once per probe) */
-	world_multi(&w);
+	world_from(&w, p_multi, s_multi);
 	fw = fw_compile(w.pl);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(fw);
 	for (i = 0; i < plan_nprobes(w.pl); i++) {

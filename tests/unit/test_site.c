@@ -53,13 +53,12 @@ check_error(const char *text, int want_nerr, const char *first)
 	free(d);
 }
 
-/* site_check() of a site that parses; returns its error count and hands
- * back the diagnostics. */
+/* site_check() of a site that parses against a profile that parses;
+ * returns its error count and hands back the diagnostics. */
 static int
-check_against_base(const char *text, bool lab, char **diag_out)
+check_site(const char *pname, const char *ptext, const char *text, bool lab, char **diag_out)
 {
-	const char *pt = base_profile;
-	struct profile *pf = profile_parse("base.profile", pt, strlen(pt), NULL, NULL);
+	struct profile *pf = profile_parse(pname, ptext, strlen(ptext), NULL, NULL);
 	struct site *s = parse(text, NULL, NULL);
 	char *buf = NULL;
 	size_t size = 0;
@@ -76,6 +75,12 @@ check_against_base(const char *text, bool lab, char **diag_out)
 	site_free(s);
 	profile_free(pf);
 	return n;
+}
+
+static int
+check_against_base(const char *text, bool lab, char **diag_out)
+{
+	return check_site("base.profile", base_profile, text, lab, diag_out);
 }
 
 static void
@@ -452,21 +457,7 @@ test_endpoint_addrs(void)
 static int
 check_addr_site(const char *site_text, bool lab, char **diag_out)
 {
-	struct profile *pf = addr_pf();
-	struct site *s = parse(site_text, NULL, NULL);
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *f;
-	int n;
-
-	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
-	f = open_memstream(&buf, &size);
-	n = site_check(s, pf, lab, f);
-	fclose(f);
-	*diag_out = buf;
-	site_free(s);
-	profile_free(pf);
-	return n;
+	return check_site("a.profile", addr_profile, site_text, lab, diag_out);
 }
 
 static void
