@@ -33,12 +33,12 @@ service mssql    = tcp/1433     # Database server
 service core-app = mgmt-web, dtp, msg, dap, svc, me, token
 
 section "On-Prem Config: Firewall Rules, Multiple Server On-Prem Deployment"
-open devices    -> cp     : https    inbound cite "row 1: Device and User Networks / Internet -> CP Server, TCP/TLS/SSL 443"
-open devices    -> portal : https    inbound cite "row 2: Device and User Networks / Internet -> Portal Server, TCP/HTTPS 443"
+open devices    -> cp     : https    inbound cite "row 1: Device and User Networks / Internet -> CP Server, TCP/TLS/SSL 443; Port Translation: 443* CP Service; TLS: seed 004"
+open devices    -> portal : https    inbound cite "row 2: Device and User Networks / Internet -> Portal Server, TCP/HTTPS 443; Port Translation: 443* Portal Services and T10 API; TLS: seed 004"
 open uem        -> portal : https    inbound cite "row 3: Workspace ONE portal server -> Portal Server (T10 Interface), TCP/HTTPS 443"
-open cp, portal -> core   : core-app inbound cite "row 4: CP Server and Portal Server -> Core/App Server, TCP 6443, 8865, 8866, 8867, 8870, 20879, 48660"
-open core       -> cp     : me-to-cp inbound cite "row 5: Core/App Server -> CP Server, TCP 12780"
-open core       -> db     : mssql    inbound cite "row 6: Core/App Server -> Database Server, TCP 1433"
+open cp, portal -> core   : core-app inbound cite "row 4: CP Server and Portal Server -> Core/App Server, TCP 6443, 8865, 8866, 8867, 8870, 20879, 48660; Port Translation: 6443* (internal SSL), DTP, MSG, DAP, SVC, ME, Token Service"
+open core       -> cp     : me-to-cp inbound cite "row 5: Core/App Server -> CP Server, TCP 12780; Port Translation: 12780 CP from ME"
+open core       -> db     : mssql    inbound cite "row 6: Core/App Server -> Database Server, TCP 1433; database server on 1433"
 
 # Everything the table does not name is expected to be closed.
 default closed

@@ -35,8 +35,8 @@ service cp     = tcp/8443 tls   # Connection Proctor Service (customizable)
 service mssql  = tcp/1433
 
 section "On-Prem Config: Firewall Rules, Single-Server On-Prem Deployment"
-open devices -> assist : cp     inbound cite "row 1: Device and User Networks / Internet -> CP Server, TCP/TLS/SSL 8443, Accept; IP and Port Translation: 8443*"
-open devices -> assist : portal inbound cite "row 2: Device and User Networks / Internet -> Portal Server, TCP/HTTPS 443, Accept; IP and Port Translation: 443*"
+open devices -> assist : cp     inbound cite "row 1: Device and User Networks / Internet -> CP Server, TCP/TLS/SSL 8443, Accept; IP and Port Translation: 8443*; TLS: seed 004"
+open devices -> assist : portal inbound cite "row 2: Device and User Networks / Internet -> Portal Server, TCP/HTTPS 443, Accept; IP and Port Translation: 443*; TLS: seed 004"
 open uem     -> assist : portal inbound cite "row 3: Workspace ONE portal server -> Portal Server (T10 Interface), TCP/HTTPS 443, Accept"
 open assist  -> db     : mssql  inbound cite "row 4: Workspace ONE Assist server -> MS SQL Database Server, TCP 1433, Accept"
 
