@@ -39,6 +39,7 @@ struct agent_cfg {
 	int                  stop_fd;      /* listener stops when readable or closed, or -1 */
 	bool                 signal_stops; /* listener: a signal is the normal way to stop */
 	struct agent_progress *progress;   /* sender: counters to update, or NULL */
+	const uint8_t       *skip;         /* sender: per probe id, 1 = already judged, or NULL */
 	const struct rp_log *log;
 };
 

@@ -43,7 +43,10 @@ int  cli_parse_uint(const char *s, unsigned long max, unsigned long *out);
 int compile_ruleset(const struct plan *, unsigned long drift, unsigned long long seed,
                     FILE *out, FILE *planted, const struct rp_log *);
 /* Correlates a run directory and writes its reports; returns an exit status. */
-int correlate_run_dir(const char *dir, bool interrupted, bool print, const struct rp_log *);
+/* reseal: the caller itself added to the sealed evidence (a resumed run)
+ * and checked before that nothing else had changed. */
+int correlate_run_dir(const char *dir, bool interrupted, bool reseal, bool print,
+                      const struct rp_log *);
 
 int cmd_check(int argc, char **argv, const struct rp_log *);
 int cmd_compile(int argc, char **argv, const struct rp_log *);

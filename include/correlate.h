@@ -47,6 +47,8 @@ struct probe_result {
 	 * probe seen leaving and of the reply, in the sender's tx pcap, and of
 	 * the first arrival in the receiver's rx pcap. */
 	uint32_t                 sent_frame, reply_frame, arrived_frame;
+	/* ... and in which segment of those captures (0 unless resumed). */
+	uint8_t                  sent_seg, reply_seg, arrived_seg;
 	uint8_t                  tries;       /* times it was seen leaving (retries + 1) */
 	uint8_t                  arrivals;    /* times it was seen arriving */
 	/* How the first arrival looked at the far side, and whether that differs
@@ -71,14 +73,22 @@ struct corr;
 struct corr *corr_new(const struct plan *);
 void         corr_free(struct corr *);
 
-/* Declares an agent's capture of endpoint (NULL meta: no capture). */
+/* A run resumed after an interruption adds capture segments (tx-NAME-r1...);
+ * it never rewrites one. */
+#define CORR_MAX_SEGMENTS 64
+
+/* Declares an agent's capture of endpoint, replacing any (NULL meta: no
+ * capture); corr_add_capture adds one more segment. */
 void corr_set_capture(struct corr *, size_t endpoint, bool at_sender, const struct agent_meta *);
+void corr_add_capture(struct corr *, size_t endpoint, bool at_sender, const struct agent_meta *);
 /* Feeds one piece of evidence captured at endpoint. */
 void corr_event(struct corr *, const struct probe_match *, const struct pkt *, int64_t ts_us,
                 size_t endpoint, bool at_sender);
-/* Reads one capture file and feeds what it holds. */
+/* Reads one capture file and feeds what it holds (as segment 0, or seg). */
 int  corr_read_pcap(struct corr *, struct probeid *, const char *path, size_t endpoint,
                     bool at_sender, char *err, size_t errlen);
+int  corr_read_pcap_seg(struct corr *, struct probeid *, const char *path, size_t endpoint,
+                        bool at_sender, unsigned seg, char *err, size_t errlen);
 /* Loads every capture the plan calls for from a run directory (tx-NAME and
  * rx-NAME .pcap and .json); a missing one is recorded, not fatal. */
 int  corr_read_dir(struct corr *, const uint8_t key[PROBEID_KEYLEN], const char *dir,
@@ -99,7 +109,11 @@ struct rule_summary corr_total(const struct corr *);
  * tool: wrong key, id outside the plan, tag mismatch), plus evidence of this
  * run seen at a host its probe does not involve. */
 uint64_t corr_foreign(const struct corr *);
+/* The first segment, how many there are, and one of them. */
 const struct agent_meta *corr_capture(const struct corr *, size_t endpoint, bool at_sender);
+size_t                   corr_ncaptures(const struct corr *, size_t endpoint, bool at_sender);
+const struct agent_meta *corr_capture_at(const struct corr *, size_t endpoint, bool at_sender,
+                                         size_t seg);
 
 const char *evidence_name(enum evidence);
 const char *observed_name(enum observed);
@@ -107,8 +121,11 @@ const char *verdict_name(enum verdict);
 /* One line a person can check: what was seen, where, and why it counts. */
 void probe_result_detail(const struct corr *, uint32_t id, char *buf, size_t len);
 
-/* File names of an endpoint's captures inside a run directory. */
+/* File names of an endpoint's captures inside a run directory: its first
+ * segment, and any segment. */
 void corr_capture_names(const char *endpoint, bool at_sender, char *pcap, size_t plen,
                         char *meta, size_t mlen);
+void corr_segment_names(const char *endpoint, bool at_sender, unsigned seg, char *pcap,
+                        size_t plen, char *meta, size_t mlen);
 
 #endif

@@ -19,6 +19,8 @@ struct lab_cfg {
 	const char              *nft_path;    /* ruleset to load in the firewall */
 	const struct rp_log     *log;
 	int                      sigfd;       /* caller's signalfd: stop early when readable */
+	unsigned                 segment;     /* capture segment to write (0; more when resumed) */
+	const uint8_t           *skip;        /* per probe id: 1 = already judged, not sent again */
 };
 
 struct lab;

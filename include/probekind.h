@@ -28,6 +28,7 @@ struct probe_match {
 	enum probe_event ev;
 	uint32_t         frame;   /* 1-based frame number in its pcap, 0 if unknown */
 	unsigned         vouched; /* CARRIER_* bits that identified it */
+	uint8_t          seg;     /* capture segment it was read from (resumed runs) */
 };
 
 enum decode_result {

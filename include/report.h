@@ -72,7 +72,7 @@ struct report {
 	struct rule_stats       *stats;         /* one per profile rule, then `default closed` */
 	struct rule_stats        total;
 	struct report_capture   *caps;
-	size_t                   ncaps;
+	size_t                   ncaps, capcap;
 };
 
 /* Gathers what every format needs from the correlated run and its

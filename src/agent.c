@@ -294,7 +294,8 @@ send_pass(struct sender *s, bool retry)
 
 	for (i = 0; i < plan_nprobes(pl); i++) {
 		const struct probe *p = plan_probe(pl, i);
-		if (p->src != s->cfg->endpoint || (retry && s->answered[i]))
+		if (p->src != s->cfg->endpoint || (retry && s->answered[i]) ||
+		    (s->cfg->skip && s->cfg->skip[i]))
 			continue;
 		if (pace(s) != 0)
 			return -1;
@@ -318,7 +319,8 @@ unanswered(const struct sender *s)
 	uint32_t i;
 
 	for (i = 0; i < plan_nprobes(pl); i++)
-		n += plan_probe(pl, i)->src == s->cfg->endpoint && !s->answered[i];
+		n += plan_probe(pl, i)->src == s->cfg->endpoint && !s->answered[i] &&
+		    !(s->cfg->skip && s->cfg->skip[i]);
 	return n;
 }
 
@@ -342,7 +344,8 @@ send_rounds(struct sender *s)
 	uint32_t i;
 
 	for (i = 0; i < plan_nprobes(s->cfg->plan); i++)
-		if (plan_probe(s->cfg->plan, i)->src == s->cfg->endpoint)
+		if (plan_probe(s->cfg->plan, i)->src == s->cfg->endpoint &&
+		    !(s->cfg->skip && s->cfg->skip[i]))
 			atomic_fetch_add(&s->prog->total, 1);
 	if (send_pass(s, false) != 0 || linger(s) != 0)
 		return;

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "correlate.h"
 #include "lab.h"
+#include "manifest.h"
 #include "report.h"
 #include "run.h"
 #include "sigfd.h"
@@ -35,11 +36,15 @@ static const char lab_usage[] =
     "  --rate PPS       probes per second per sender (default: 2000)\n"
     "  --linger MS      wait for late replies after the last probe (default: 500)\n"
     "  --retries N      try probes that got no answer N more times (default: 1)\n"
+    "       ruleproof lab --resume RUN_DIR\n"
+    "  --resume RUN_DIR continue an interrupted run: the same plan, key and ruleset;\n"
+    "                   probes without a verdict are sent again into new captures\n"
+    "                   (tx-NAME-r1.pcap ...); no evidence is rewritten\n"
     "Needs root.  Exit status: 0 all pass, 1 some fail, 2 bad input, 3 run error\n"
     "or inconclusive probes.\n";
 
 struct lab_opts {
-	const char   *site, *firewall, *out;
+	const char   *site, *firewall, *out, *resume;
 	unsigned long drift, rate, linger, retries;
 	unsigned long long seed;
 	bool          seeded;
@@ -53,6 +58,7 @@ parse_lab_opts(int argc, char **argv, struct lab_opts *o, const struct rp_log *l
 		{ "drift", required_argument, NULL, 'd' }, { "seed", required_argument, NULL, 'S' },
 		{ "out", required_argument, NULL, 'o' }, { "rate", required_argument, NULL, 'r' },
 		{ "linger", required_argument, NULL, 'L' }, { "retries", required_argument, NULL, 'R' },
+		{ "resume", required_argument, NULL, 'u' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -62,8 +68,9 @@ parse_lab_opts(int argc, char **argv, struct lab_opts *o, const struct rp_log *l
 	*o = (struct lab_opts){ .out = "captures", .rate = LAB_RATE_DEFAULT, .linger = LAB_LINGER_DEFAULT,
 	    .retries = LAB_RETRIES_DEFAULT };
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:f:d:S:o:r:L:R:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:f:d:S:o:r:L:R:u:h", opts, NULL)) != -1) {
 		switch (c) {
+		case 'u': o->resume = optarg; break;
 		case 's': o->site = optarg; break;
 		case 'f': o->firewall = optarg; break;
 		case 'o': o->out = optarg; break;
@@ -93,6 +100,9 @@ parse_lab_opts(int argc, char **argv, struct lab_opts *o, const struct rp_log *l
 		default: return -1;
 		}
 	}
+	if (o->resume)
+		return optind == argc && !o->site && !o->firewall && !o->drift ? 0 :
+		    (log_warnx(log, "--resume takes the run directory and nothing else"), -1);
 	if (optind != argc - 1 || !o->site)
 		return -1;
 	if (o->firewall && o->drift)
@@ -197,12 +207,12 @@ prepare_run(const struct lab_opts *o, const char *profile, const struct cli_inpu
 }
 
 static int
-run_lab(const struct cli_inputs *in, const struct run_params *rp,
-    const char *dir, int sigfd, bool *interrupted, const struct rp_log *log)
+run_lab(const struct cli_inputs *in, const struct run_params *rp, const char *dir, int sigfd,
+    unsigned segment, const uint8_t *skip, bool *interrupted, const struct rp_log *log)
 {
 	char nft[1100], err[512];
 	struct lab_cfg cfg = { .pl = in->pl, .rp = rp, .run_dir = dir, .nft_path = nft,
-	    .log = log, .sigfd = sigfd };
+	    .log = log, .sigfd = sigfd, .segment = segment, .skip = skip };
 	struct lab *lab;
 	int rc = EXIT_PASS;
 
@@ -217,6 +227,112 @@ run_lab(const struct cli_inputs *in, const struct run_params *rp,
 		rc = EXIT_RUN;
 	}
 	lab_down(lab);
+	return rc;
+}
+
+/* Before a run is resumed, its sealed evidence must be as it was left. */
+static int
+check_untouched(const char *dir, const struct rp_log *log)
+{
+	struct mf_result res;
+	char err[512];
+	size_t i;
+	int rc = 0;
+
+	if (manifest_verify(dir, NULL, NULL, &res, err, sizeof(err)) != 0)
+		return log_warnx(log, "%s", err), -1;
+	for (i = 0; i < res.nchanges; i++) {
+		log_warnx(log, "%s: %s since the run was interrupted", res.changes[i].name,
+		    mf_change_name(res.changes[i].what));
+		rc = -1;
+	}
+	if (rc != 0)
+		log_warnx(log, "not resumed: the evidence changed (ruleproof verify %s)", dir);
+	mf_result_free(&res);
+	return rc;
+}
+
+/* What the run has proven so far: the probes that already have a verdict
+ * (skip[i] = 1), and the next capture segment. */
+static uint8_t *
+judged_so_far(const char *dir, const struct run_params *rp, const struct cli_inputs *in,
+    unsigned *segment, uint32_t *left, const struct rp_log *log)
+{
+	struct corr *c = corr_new(in->pl);
+	uint8_t *skip = calloc(plan_nprobes(in->pl) + 1, 1);
+	size_t e, n = 0;
+	char err[512];
+	uint32_t i;
+
+	if (!c || !skip || corr_read_dir(c, rp->key, dir, err, sizeof(err)) != 0) {
+		log_warnx(log, "%s", c && skip ? err : "out of memory");
+		corr_free(c);
+		free(skip);
+		return NULL;
+	}
+	corr_set_skew(c, (int64_t)rp->skew_ms * 1000);
+	corr_finish(c);
+	*left = 0;
+	for (i = 0; i < plan_nprobes(in->pl); i++) {
+		skip[i] = corr_result(c, i)->verdict != VERDICT_INCONCLUSIVE;
+		*left += !skip[i];
+	}
+	for (e = 0; e < profile_nendpoints(in->prof); e++) {
+		n = corr_ncaptures(c, e, true) > n ? corr_ncaptures(c, e, true) : n;
+		n = corr_ncaptures(c, e, false) > n ? corr_ncaptures(c, e, false) : n;
+	}
+	*segment = (unsigned)n;
+	corr_free(c);
+	return skip;
+}
+
+static int
+resume_lab(const char *dir, const struct rp_log *log)
+{
+	char path[1100], err[512];
+	struct run_params rp;
+	struct cli_inputs in;
+	uint8_t *skip;
+	unsigned segment = 0;
+	uint32_t left = 0;
+	bool interrupted = false;
+	int rc, sigfd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, RUN_PLAN_FILE);
+	if ((rc = cli_load_plan(log, path, &rp, &in)) != EXIT_PASS)
+		return rc;
+	if (check_untouched(dir, log) != 0 || !(skip = judged_so_far(dir, &rp, &in, &segment, &left, log))) {
+		cli_free(&in);
+		return EXIT_RUN;
+	}
+	if (segment >= CORR_MAX_SEGMENTS ||
+	    space_check(dir, space_needed(left, rp.retries + 1), err, sizeof(err)) != 0) {
+		log_warnx(log, "%s", segment >= CORR_MAX_SEGMENTS ? "resumed too often" : err);
+		rc = EXIT_RUN;
+		goto out;
+	}
+	if (left == 0) {
+		log_info(log, "%s: every probe already has a verdict; nothing to resume", rp.id);
+		rc = correlate_run_dir(dir, false, false, true, log);
+		goto out;
+	}
+	log_info(log, "resuming %s: %u of %u probes still without a verdict, into capture segment %u",
+	    rp.id, left, plan_nprobes(in.pl), segment);
+	/* The run is being completed: the marker of its interruption goes, the
+	 * interrupted segments stay. */
+	snprintf(path, sizeof(path), "%s/%s", dir, REPORT_INTERRUPTED);
+	unlink(path);
+	sigfd = sigfd_open();
+	rc = sigfd < 0 ? EXIT_RUN : run_lab(&in, &rp, dir, sigfd, segment, skip, &interrupted, log);
+	if (sigfd >= 0)
+		close(sigfd);
+	if (rc == EXIT_PASS || interrupted)
+		rc = correlate_run_dir(dir, interrupted, true, true, log);
+	if (interrupted)
+		rc = EXIT_RUN;
+out:
+	free(skip);
+	cli_free(&in);
 	return rc;
 }
 
@@ -239,6 +355,13 @@ cmd_lab(int argc, char **argv, const struct rp_log *log)
 			fputs(lab_usage, stderr);
 		return rc < 0 ? EXIT_USAGE : EXIT_PASS;
 	}
+	if (o.resume) {
+		if (geteuid() != 0) {
+			log_warnx(log, "lab: needs root to create network namespaces (try sudo)");
+			return EXIT_RUN;
+		}
+		return resume_lab(o.resume, log);
+	}
 	if (o.firewall && access(o.firewall, R_OK) != 0) {
 		log_warn(log, "%s", o.firewall);
 		return EXIT_USAGE;
@@ -259,12 +382,12 @@ cmd_lab(int argc, char **argv, const struct rp_log *log)
 	}
 	rc = prepare_run(&o, argv[optind], &in, &rp, dir, sizeof(dir), cmdline.command, log);
 	if (rc == EXIT_PASS)
-		rc = run_lab(&in, &rp, dir, sigfd, &interrupted, log);
+		rc = run_lab(&in, &rp, dir, sigfd, 0, NULL, &interrupted, log);
 	cli_free(&in);
 	close(sigfd);
 	if (rc != EXIT_PASS && !interrupted)
 		return rc;
 	/* Judged from the run directory alone, exactly as `correlate` would. */
-	crc = correlate_run_dir(dir, interrupted, true, log);
+	crc = correlate_run_dir(dir, interrupted, false, true, log);
 	return interrupted ? EXIT_RUN : crc;
 }

@@ -242,10 +242,11 @@ report_run_dir(const char *dir, const struct report_opts *o, const struct rp_log
 }
 
 int
-correlate_run_dir(const char *dir, bool interrupted, bool print, const struct rp_log *log)
+correlate_run_dir(const char *dir, bool interrupted, bool reseal, bool print,
+    const struct rp_log *log)
 {
 	const char *key = getenv("RULEPROOF_SIGN_KEY");
-	struct report_opts o = { .interrupted = interrupted, .print = print,
+	struct report_opts o = { .interrupted = interrupted, .print = print, .force = reseal,
 	    .sign_key = key && key[0] ? key : NULL };
 
 	return report_run_dir(dir, &o, log);

@@ -1,6 +1,7 @@
 #include "correlate.h"
 
 #include <pcap/pcap.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 
 struct obs {
 	int64_t        sent_us, last_sent_us;
+	uint8_t        sent_seg, last_sent_seg, reply_seg, arrived_seg;
 	struct rp_addr sent_src, arr_src, arr_dst;
 	uint16_t       sent_sport, arr_sport, arr_dport;
 	unsigned       arr_vouched;
@@ -21,9 +23,11 @@ struct obs {
 	struct rp_addr from;
 };
 
+/* An agent's captures of one endpoint: one per segment of the run (a run
+ * resumed after an interruption adds a segment, never rewrites one). */
 struct cap_slot {
-	bool              present;
-	struct agent_meta meta;
+	struct agent_meta *seg;
+	size_t             nseg;
 };
 
 struct corr {
@@ -69,6 +73,13 @@ corr_free(struct corr *c)
 		return;
 	free(c->obs);
 	free(c->res);
+	if (c->tx && c->rx) {
+		size_t e;
+		for (e = 0; e < profile_nendpoints(plan_profile(c->pl)); e++) {
+			free(c->tx[e].seg);
+			free(c->rx[e].seg);
+		}
+	}
 	free(c->tx);
 	free(c->rx);
 	free(c->rules);
@@ -86,16 +97,43 @@ corr_set_capture(struct corr *c, size_t ep, bool at_sender, const struct agent_m
 {
 	struct cap_slot *s = at_sender ? &c->tx[ep] : &c->rx[ep];
 
-	s->present = m != NULL;
+	free(s->seg);
+	s->seg = NULL;
+	s->nseg = 0;
 	if (m)
-		s->meta = *m;
+		corr_add_capture(c, ep, at_sender, m);
+}
+
+void
+corr_add_capture(struct corr *c, size_t ep, bool at_sender, const struct agent_meta *m)
+{
+	struct cap_slot *s = at_sender ? &c->tx[ep] : &c->rx[ep];
+	struct agent_meta *n;
+
+	n = realloc(s->seg, (s->nseg + 1) * sizeof(*n));
+	if (!n)
+		return;         /* a capture not recorded is a capture not trusted */
+	s->seg = n;
+	s->seg[s->nseg++] = *m;
 }
 
 const struct agent_meta *
 corr_capture(const struct corr *c, size_t ep, bool at_sender)
 {
+	return corr_capture_at(c, ep, at_sender, 0);
+}
+
+size_t
+corr_ncaptures(const struct corr *c, size_t ep, bool at_sender)
+{
+	return (at_sender ? &c->tx[ep] : &c->rx[ep])->nseg;
+}
+
+const struct agent_meta *
+corr_capture_at(const struct corr *c, size_t ep, bool at_sender, size_t seg)
+{
 	const struct cap_slot *s = at_sender ? &c->tx[ep] : &c->rx[ep];
-	return s->present ? &s->meta : NULL;
+	return seg < s->nseg ? &s->seg[seg] : NULL;
 }
 
 static void
@@ -106,6 +144,7 @@ note_reply(struct obs *o, const struct probe_match *m, const struct pkt *p)
 		return;
 	o->reply = (uint8_t)m->ev;
 	o->reply_frame = m->frame;
+	o->reply_seg = m->seg;
 	o->ttl = p->ip.ttl;
 	o->from = p->ip.src;
 	o->itype = p->icmp_type;
@@ -130,17 +169,21 @@ corr_event(struct corr *c, const struct probe_match *m, const struct pkt *p, int
 		if (o->nsent == 0 || ts_us < o->sent_us) {
 			o->sent_us = ts_us;
 			o->sent_frame = m->frame;
+			o->sent_seg = m->seg;
 			o->sent_src = p->ip.src;
 			o->sent_sport = p->l4.sport;
 		}
-		if (o->nsent == 0 || ts_us > o->last_sent_us)
+		if (o->nsent == 0 || ts_us > o->last_sent_us) {
 			o->last_sent_us = ts_us;
+			o->last_sent_seg = m->seg;
+		}
 		if (o->nsent < UINT16_MAX)
 			o->nsent++;
 		break;
 	case EV_ARRIVED:
 		if (o->narrived == 0) {
 			o->arrived_frame = m->frame;
+			o->arrived_seg = m->seg;
 			o->arr_src = p->ip.src;
 			o->arr_dst = p->ip.dst;
 			o->arr_sport = p->l4.sport;
@@ -166,6 +209,13 @@ corr_event(struct corr *c, const struct probe_match *m, const struct pkt *p, int
 int
 corr_read_pcap(struct corr *c, struct probeid *pid, const char *path, size_t ep, bool at_sender,
     char *err, size_t errlen)
+{
+	return corr_read_pcap_seg(c, pid, path, ep, at_sender, 0, err, errlen);
+}
+
+int
+corr_read_pcap_seg(struct corr *c, struct probeid *pid, const char *path, size_t ep,
+    bool at_sender, unsigned seg, char *err, size_t errlen)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
 	const struct probe_kind *const *kinds = probekind_all();
@@ -196,6 +246,7 @@ corr_read_pcap(struct corr *c, struct probeid *pid, const char *path, size_t ep,
 			if (dr == DECODE_SKIP)
 				continue;
 			m.frame = frame;
+			m.seg = (uint8_t)(seg > UINT8_MAX ? UINT8_MAX : seg);
 			if (dr == DECODE_MATCH)
 				corr_event(c, &m, &p, (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec,
 				    ep, at_sender);
@@ -214,31 +265,48 @@ void
 corr_capture_names(const char *endpoint, bool at_sender, char *pcap, size_t plen, char *meta,
     size_t mlen)
 {
-	snprintf(pcap, plen, "%s-%s.pcap", at_sender ? "tx" : "rx", endpoint);
-	snprintf(meta, mlen, "%s-%s.json", at_sender ? "tx" : "rx", endpoint);
+	corr_segment_names(endpoint, at_sender, 0, pcap, plen, meta, mlen);
 }
 
-/* A capture that cannot be read is treated as absent: its probes become
- * inconclusive rather than being judged on half the evidence. */
+void
+corr_segment_names(const char *endpoint, bool at_sender, unsigned seg, char *pcap, size_t plen,
+    char *meta, size_t mlen)
+{
+	char sfx[16] = "";
+
+	if (seg > 0)
+		snprintf(sfx, sizeof(sfx), "-r%u", seg);
+	snprintf(pcap, plen, "%s-%s%s.pcap", at_sender ? "tx" : "rx", endpoint, sfx);
+	snprintf(meta, mlen, "%s-%s%s.json", at_sender ? "tx" : "rx", endpoint, sfx);
+}
+
+/* Every segment of an endpoint's captures, in order, until the first one
+ * that does not exist.  A pcap without a readable capture file is not
+ * trusted at all; one that cannot be read to its end is kept as incomplete:
+ * its probes become inconclusive rather than being judged on half the
+ * evidence. */
 static void
 load_one(struct corr *c, struct probeid *pid, const char *dir, size_t ep, bool at_sender)
 {
 	const char *name = profile_endpoint(plan_profile(c->pl), ep)->name;
 	char pf[256], mf[256], path[1024], err[512];
 	struct agent_meta m;
+	unsigned seg;
 
-	corr_capture_names(name, at_sender, pf, sizeof(pf), mf, sizeof(mf));
-	snprintf(path, sizeof(path), "%s/%s", dir, mf);
-	if (agentmeta_read(&m, path, err, sizeof(err)) != 0) {
-		corr_set_capture(c, ep, at_sender, NULL);
-		return;
+	for (seg = 0; seg < CORR_MAX_SEGMENTS; seg++) {
+		corr_segment_names(name, at_sender, seg, pf, sizeof(pf), mf, sizeof(mf));
+		snprintf(path, sizeof(path), "%s/%s", dir, mf);
+		if (access(path, F_OK) != 0)
+			return;
+		if (agentmeta_read(&m, path, err, sizeof(err)) != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, pf);
+		if (corr_read_pcap_seg(c, pid, path, ep, at_sender, seg, err, sizeof(err)) != 0) {
+			m.complete = false;
+			snprintf(m.error, sizeof(m.error), "%s", err);
+		}
+		corr_add_capture(c, ep, at_sender, &m);
 	}
-	snprintf(path, sizeof(path), "%s/%s", dir, pf);
-	if (corr_read_pcap(c, pid, path, ep, at_sender, err, sizeof(err)) != 0) {
-		m.complete = false;
-		snprintf(m.error, sizeof(m.error), "%s", err);
-	}
-	corr_set_capture(c, ep, at_sender, &m);
 }
 
 int
@@ -261,24 +329,43 @@ corr_read_dir(struct corr *c, const uint8_t key[PROBEID_KEYLEN], const char *dir
 }
 
 static bool
-capture_lossless(const struct cap_slot *s)
+meta_lossless(const struct agent_meta *m)
 {
-	return s->present && s->meta.complete && s->meta.cap.drop == 0 && s->meta.cap.ifdrop == 0;
+	return m->complete && m->cap.drop == 0 && m->cap.ifdrop == 0;
 }
 
-/* Why the far side's silence about this probe cannot be trusted, or INC_NONE. */
-static enum inconclusive_reason
-rx_doubt(const struct cap_slot *rx, const struct cap_slot *tx, int64_t sent_us,
-    int64_t last_sent_us, int64_t skew_us)
+static bool
+any_complete(const struct cap_slot *s)
 {
-	if (!rx->present || !rx->meta.complete)
-		return INC_NO_RX_CAPTURE;
-	if (!capture_lossless(rx))
+	size_t i;
+
+	for (i = 0; i < s->nseg; i++)
+		if (s->seg[i].complete)
+			return true;
+	return false;
+}
+
+/* Why the far side's silence about this probe cannot be trusted, or
+ * INC_NONE.  The last try is the one judged: a complete far-side capture
+ * must have been live from before it left until it could have arrived,
+ * clock skew included, and without a drop; and the sender's capture of
+ * that try must be lossless, or a reply may have gone unseen. */
+static enum inconclusive_reason
+rx_doubt(const struct cap_slot *rx, const struct cap_slot *tx, const struct obs *o,
+    int64_t skew_us)
+{
+	const struct agent_meta *cover = NULL;
+	size_t i;
+
+	for (i = 0; i < rx->nseg && !cover; i++)
+		if (rx->seg[i].complete && rx->seg[i].started_us <= o->last_sent_us - skew_us &&
+		    rx->seg[i].finished_us >= o->last_sent_us + TRANSIT_US + skew_us)
+			cover = &rx->seg[i];
+	if (!cover)
+		return any_complete(rx) ? INC_RX_WINDOW : INC_NO_RX_CAPTURE;
+	if (!meta_lossless(cover))
 		return INC_RX_LOSSY;
-	if (rx->meta.started_us > sent_us - skew_us ||
-	    rx->meta.finished_us < last_sent_us + TRANSIT_US + skew_us)
-		return INC_RX_WINDOW;
-	if (!capture_lossless(tx))
+	if (o->last_sent_seg >= tx->nseg || !meta_lossless(&tx->seg[o->last_sent_seg]))
 		return INC_TX_LOSSY;
 	return INC_NONE;
 }
@@ -331,7 +418,7 @@ static void
 classify_stopped(const struct corr *c, const struct probe *p, const struct obs *o,
     const struct cap_slot *rx, const struct cap_slot *tx, struct probe_result *r)
 {
-	enum inconclusive_reason doubt = rx_doubt(rx, tx, o->sent_us, o->last_sent_us, c->skew_us);
+	enum inconclusive_reason doubt = rx_doubt(rx, tx, o, c->skew_us);
 
 	if (o->reply == EV_UNREACH) {
 		/* An unreachable names its sender and quotes our probe: proof
@@ -369,6 +456,9 @@ classify(struct corr *c, uint32_t id)
 	r->icmp_code = o->icode;
 	r->reply_from = o->from;
 	r->sent_frame = o->sent_frame;
+	r->sent_seg = o->sent_seg;
+	r->reply_seg = o->reply_seg;
+	r->arrived_seg = o->arrived_seg;
 	r->tries = o->nsent > UINT8_MAX ? UINT8_MAX : (uint8_t)o->nsent;
 	r->arrivals = o->narrived > UINT8_MAX ? UINT8_MAX : (uint8_t)o->narrived;
 	r->sent_src = o->sent_src;
@@ -386,7 +476,7 @@ classify(struct corr *c, uint32_t id)
 	if (o->nsent == 0) {
 		r->ev = EVD_INCONCLUSIVE;
 		r->obs = OBS_UNKNOWN;
-		r->why = (tx->present && tx->meta.complete) ? INC_NOT_SENT : INC_NO_TX_CAPTURE;
+		r->why = any_complete(tx) ? INC_NOT_SENT : INC_NO_TX_CAPTURE;
 	} else if (o->narrived > 0 || o->reply == EV_ANSWER) {
 		classify_crossed(o, r);
 	} else {

@@ -377,7 +377,8 @@ spawn_agent(struct lab *lab, size_t e, bool sender, char *err, size_t errlen)
 	int ready[2], stop[2] = { -1, -1 };
 	pid_t pid;
 
-	corr_capture_names(ep_name(lab, e), sender, pname, sizeof(pname), mname, sizeof(mname));
+	corr_segment_names(ep_name(lab, e), sender, lab->cfg.segment, pname, sizeof(pname), mname,
+	    sizeof(mname));
 	snprintf(ppath, sizeof(ppath), "%s/%s", lab->cfg.run_dir, pname);
 	snprintf(mpath, sizeof(mpath), "%s/%s", lab->cfg.run_dir, mname);
 	if (pipe2(ready, O_CLOEXEC) != 0)
@@ -409,6 +410,7 @@ spawn_agent(struct lab *lab, size_t e, bool sender, char *err, size_t errlen)
 			.retries = lab->cfg.rp->retries,
 			.ready_fd = ready[1], .stop_fd = stop[0], .log = &lg,
 			.progress = sender && lab->prog ? &lab->prog[lab->nprocs] : NULL,
+			.skip = lab->cfg.skip,
 		};
 		snprintf(who, sizeof(who), "%s %s", sender ? "send" : "listen", ep_name(lab, e));
 		lg.who = who;

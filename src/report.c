@@ -60,11 +60,11 @@ tally_stats(struct report *r)
  * the reports name every pcap with its hash so that a printed page alone
  * pins the evidence it was made from. */
 static void
-hash_capture(const char *dir, const char *endpoint, bool at_sender, char out[65])
+hash_capture(const char *dir, const char *endpoint, bool at_sender, unsigned seg, char out[65])
 {
 	char pf[256], mf[256], path[1400], err[256];
 
-	corr_capture_names(endpoint, at_sender, pf, sizeof(pf), mf, sizeof(mf));
+	corr_segment_names(endpoint, at_sender, seg, pf, sizeof(pf), mf, sizeof(mf));
 	snprintf(path, sizeof(path), "%s/%s", dir, pf);
 	if (access(path, F_OK) != 0 || sha256_file_hex(path, out, err, sizeof(err)) != 0)
 		out[0] = '\0';
@@ -99,18 +99,24 @@ scan_captures(struct report *r, const char *dir)
 	r->finished_us = r->rp->started_us;
 	for (side = 1; side >= 0; side--)
 		for (e = 0; e < profile_nendpoints(prof); e++) {
-			const struct agent_meta *m = corr_capture(r->c, e, side == 1);
-			struct report_capture *rc = &r->caps[r->ncaps];
+			size_t seg, nseg = corr_ncaptures(r->c, e, side == 1);
 
-			if (!m)
-				continue;
-			if (m->finished_us > r->finished_us)
-				r->finished_us = m->finished_us;
-			r->interrupted |= m->interrupted;
-			rc->meta = m;
-			rc->at_sender = side == 1;
-			hash_capture(dir, profile_endpoint(prof, e)->name, side == 1, rc->sha256);
-			r->ncaps++;
+			/* Only the last segment says how the run ended: an earlier
+			 * one was interrupted if the run was resumed. */
+			for (seg = 0; seg < nseg && r->ncaps < r->capcap; seg++) {
+				const struct agent_meta *m = corr_capture_at(r->c, e, side == 1, seg);
+				struct report_capture *rc = &r->caps[r->ncaps];
+
+				if (m->finished_us > r->finished_us)
+					r->finished_us = m->finished_us;
+				if (seg + 1 == nseg)
+					r->interrupted |= m->interrupted;
+				rc->meta = m;
+				rc->at_sender = side == 1;
+				hash_capture(dir, profile_endpoint(prof, e)->name, side == 1, (unsigned)seg,
+				    rc->sha256);
+				r->ncaps++;
+			}
 		}
 }
 
@@ -127,7 +133,8 @@ report_init(struct report *r, const struct run_params *rp, const struct plan *pl
 	r->c = c;
 	r->pid = probeid_new(rp->key);
 	r->stats = calloc(nr + 1, sizeof(*r->stats));
-	r->caps = calloc(2 * ne + 1, sizeof(*r->caps));
+	r->capcap = (2 * ne + 1) * CORR_MAX_SEGMENTS;
+	r->caps = calloc(r->capcap, sizeof(*r->caps));
 	if (!r->pid || !r->stats || !r->caps) {
 		report_fini(r);
 		return errfmt(err, errlen, "out of memory");
@@ -222,10 +229,12 @@ report_locate(const struct report *r, uint32_t id, struct probe_locator *loc)
 
 	memset(loc, 0, sizeof(*loc));
 	probeid_encode(r->pid, id, &loc->car);
-	corr_capture_names(profile_endpoint(prof, p->src)->name, true, loc->tx_pcap,
+	/* The segment of the first try: a resumed run's evidence may lie in a
+	 * later capture (tx-NAME-r1.pcap ...). */
+	corr_segment_names(profile_endpoint(prof, p->src)->name, true, res->sent_seg, loc->tx_pcap,
 	    sizeof(loc->tx_pcap), meta, sizeof(meta));
-	corr_capture_names(profile_endpoint(prof, p->dst)->name, false, loc->rx_pcap,
-	    sizeof(loc->rx_pcap), meta, sizeof(meta));
+	corr_segment_names(profile_endpoint(prof, p->dst)->name, false, res->arrived_seg,
+	    loc->rx_pcap, sizeof(loc->rx_pcap), meta, sizeof(meta));
 	loc->sent_frame = res->sent_frame;
 	loc->reply_frame = res->reply_frame;
 	loc->arrived_frame = res->arrived_frame;

