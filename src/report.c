@@ -522,7 +522,8 @@ json_result(const struct report *r, uint32_t id)
 	char rule[600], sa[ADDR_STRLEN], da[ADDR_STRLEN], detail[256];
 	json_t *o;
 
-	snprintf(rule, sizeof(rule), "%s:%d", r->rp->profile_src, plan_probe_line(r->pl, p));
+	/* The file the rule is written in: an include's rules name the include. */
+	snprintf(rule, sizeof(rule), "%s:%d", plan_probe_file(r->pl, p), plan_probe_line(r->pl, p));
 	probe_result_detail(r->c, id, detail, sizeof(detail));
 	report_locate(r, id, &loc);
 	o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:s}",
@@ -571,6 +572,22 @@ json_counts(const uint32_t *n, size_t k, const char *(*name)(size_t))
 	return o;
 }
 
+/* Where a rule comes from and what it says, as written: the file it is in
+ * (an include, perhaps), the vendor document and the row it cites, the
+ * direction the vendor's table gives, its endpoint lists before groups were
+ * expanded, and whether it expects TLS. */
+static json_t *
+json_provenance(const struct profile_rule *ru)
+{
+	static const char *const dirs[] = { NULL, "inbound", "outbound" };
+
+	return json_pack("{s:s, s:s?, s:s?, s:s?, s:s, s:s, s:b}",
+	    "file", ru->file ? ru->file : "", "document", ru->document, "cite", ru->cite,
+	    "direction", (unsigned)ru->direction < 3 ? dirs[ru->direction] : NULL,
+	    "from_as_written", ru->from ? ru->from : "", "to_as_written", ru->to ? ru->to : "",
+	    "tls", ru->tls);
+}
+
 static json_t *
 json_rule(const struct report *r, const struct report_rule *rr)
 {
@@ -579,7 +596,8 @@ json_rule(const struct report *r, const struct report_rule *rr)
 	char rule[600];
 	json_t *o;
 
-	snprintf(rule, sizeof(rule), "%s:%d", r->rp->profile_src, rr->line);
+	snprintf(rule, sizeof(rule), "%s:%d", rr->ru && rr->ru->file ? rr->ru->file : r->rp->profile_src,
+	    rr->line);
 	o = json_pack("{s:s, s:o, s:o, s:s, s:s, s:s?, s:I, s:I, s:I, s:I, s:s}",
 	    "rule", rule,
 	    "from", rr->ru ? json_names(prof, rr->ru->src, rr->ru->nsrc) : json_array(),
@@ -593,6 +611,10 @@ json_rule(const struct report *r, const struct report_rule *rr)
 	    "line", rr->line, "text", rr->text,
 	    "observed", json_counts(rr->st->obs, OBS_UNKNOWN + 1, obs_name_at),
 	    "evidence", json_counts(rr->st->ev, EVD_INCONCLUSIVE + 1, ev_name_at))) != 0) {
+		json_decref(o);
+		return NULL;
+	}
+	if (o && rr->ru && json_object_update_new(o, json_provenance(rr->ru)) != 0) {
 		json_decref(o);
 		return NULL;
 	}

@@ -38,7 +38,7 @@ csv_row(const struct report *r, FILE *out, uint32_t id)
 	report_rule_at(r, p->rule == PLAN_RULE_DEFAULT ? profile_nrules(prof) : p->rule, &rr);
 	report_locate(r, id, &loc);
 	probe_result_detail(r->c, id, detail, sizeof(detail));
-	snprintf(rule, sizeof(rule), "%s:%d", r->rp->profile_src, rr.line);
+	snprintf(rule, sizeof(rule), "%s:%d", plan_probe_file(r->pl, p), rr.line);
 	fprintf(out, "%u", id);
 	text(out, rule);
 	fprintf(out, ",%d", rr.line);
