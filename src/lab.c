@@ -337,8 +337,11 @@ lab_up(const struct lab_cfg *cfg, char *err, size_t errlen)
 	suffix = suffix ? suffix + 1 : cfg->rp->id;
 	snprintf(lab->fw_ns, sizeof(lab->fw_ns), "rp-%s-fw", suffix);
 	for (e = 0; e < lab->nep; e++)
-		if (ep_used(lab, e))
-			snprintf(lab->host_ns[e], sizeof(lab->host_ns[e]), "rp-%s-%s", suffix, ep_name(lab, e));
+		if (ep_used(lab, e)) {
+			/* The index keeps names unique when long FQDNs are cut short. */
+			snprintf(lab->host_ns[e], sizeof(lab->host_ns[e]), "rp-%s-%zu-%.40s", suffix, e,
+			    ep_name(lab, e));
+		}
 	if (check_addresses(lab, err, errlen) != 0 || pick_gateway(lab, err, errlen) != 0) {
 		lab_down(lab);
 		return NULL;
