@@ -14,6 +14,10 @@
 #define RUN_PROFILE_FILE "profile.profile"
 #define RUN_SITE_FILE    "site.site"
 #define RUN_VERSION      "0.1.0"
+/* 9999-12-31T23:59:59.999999Z: times read from files are refused past it
+ * (or before 1970), so that formatting them or taking their difference is
+ * always defined. */
+#define RUN_TIME_MAX_US  INT64_C(253402300799999999)
 
 struct run_params {
 	char     id[48];

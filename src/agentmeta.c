@@ -7,6 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "run.h"
+#include "utf8.h"
+
 static json_t *
 encode(const struct agent_meta *m)
 {
@@ -74,7 +77,7 @@ agentmeta_write(const struct agent_meta *m, const char *path, char *err, size_t 
 static void
 copy_str(char *dst, size_t n, const char *src)
 {
-	snprintf(dst, n, "%s", src ? src : "");
+	utf8_copy(dst, n, src ? src : "");
 }
 
 int
@@ -105,6 +108,12 @@ agentmeta_read(struct agent_meta *m, const char *path, char *err, size_t errlen)
 	}
 	if (strcmp(schema, AGENTMETA_SCHEMA) != 0) {
 		snprintf(err, errlen, "%s: schema '%s', expected '%s'", path, schema, AGENTMETA_SCHEMA);
+		json_decref(o);
+		return -1;
+	}
+	/* The reports print these times and their difference. */
+	if (st < 0 || st > RUN_TIME_MAX_US || fi < 0 || fi > RUN_TIME_MAX_US) {
+		snprintf(err, errlen, "%s: capture window outside the years 1970 to 9999", path);
 		json_decref(o);
 		return -1;
 	}

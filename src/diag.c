@@ -168,6 +168,21 @@ file_of(const struct diag *d, const struct src_span *at)
 	return &d->files[i];
 }
 
+/* The line as it is, but for control characters: an escape sequence or a
+ * NUL from a file given by mistake (a binary, a capture) must not reach the
+ * terminal, so '?' takes its column. */
+static void
+put_line(FILE *out, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		fputc((c < 0x20 && c != '\t') || c == 0x7f ? '?' : c, out);
+	}
+}
+
 static void
 put_source(const struct diag *d, const struct src_span *at)
 {
@@ -180,7 +195,7 @@ put_source(const struct diag *d, const struct src_span *at)
 	if (end > off && f->text[end - 1] == '\r')
 		end--;
 	fputs("    ", d->out);
-	fwrite(f->text + off, 1, end - off, d->out);
+	put_line(d->out, f->text + off, end - off);
 	fputc('\n', d->out);
 	put_caret(d->out, f->text + off, end - off, at);
 }

@@ -1,6 +1,7 @@
 #include "run.h"
 
 #include "errfmt.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -193,16 +194,23 @@ run_stage_inputs(struct run_params *rp, const char *dir, const char *profile, co
 void
 run_set_command(struct run_params *rp, int argc, char *const argv[])
 {
-	size_t off = 0;
+	char *line = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&line, &len);
 	int i;
 
-	off = (size_t)snprintf(rp->command, sizeof(rp->command), "ruleproof");
-	for (i = 0; i < argc && off < sizeof(rp->command); i++) {
-		int n = snprintf(rp->command + off, sizeof(rp->command) - off, " %s", argv[i]);
-		if (n < 0)
-			break;
-		off += (size_t)n;
+	if (!f) {
+		snprintf(rp->command, sizeof(rp->command), "ruleproof");
+		return;
 	}
+	fputs("ruleproof", f);
+	for (i = 0; i < argc; i++)
+		fprintf(f, " %s", argv[i]);
+	fclose(f);
+	/* A long command line is cut between characters: the plan and
+	 * report.json must stay UTF-8. */
+	utf8_copy(rp->command, sizeof(rp->command), line ? line : "ruleproof");
+	free(line);
 }
 
 static json_t *
@@ -303,6 +311,27 @@ run_write_plan(const struct run_params *rp, const char *dir, char *err, size_t e
 	return run_write_plan_file(rp, path, err, errlen);
 }
 
+/* A plan file's JSON, or NULL after saying plainly what the file is not. */
+static json_t *
+load_plan_json(const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+	json_error_t je;
+	json_t *o;
+
+	if (stat(path, &st) != 0) {
+		errfmt(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		errfmt(err, errlen, "%s: is a directory, not a plan file", path);
+		return NULL;
+	}
+	if ((o = json_load_file(path, 0, &je)) == NULL)
+		errfmt(err, errlen, "%s: not a plan file (JSON): line %d: %s", path, je.line, je.text);
+	return o;
+}
+
 int
 run_read_plan_file(struct run_params *rp, const char *path, char *err, size_t errlen)
 {
@@ -314,28 +343,36 @@ run_read_plan_file(struct run_params *rp, const char *path, char *err, size_t er
 
 	memset(rp, 0, sizeof(*rp));
 	memset(&je, 0, sizeof(je));
-	o = json_load_file(path, 0, &je);
-	if (!o)
-		return errfmt(err, errlen, "%s: %s", path, je.text);
+	if ((o = load_plan_json(path, err, errlen)) == NULL)
+		return -1;
+	/* Another version's plan is named as such: its fields may differ. */
+	if (json_unpack(o, "{s:s}", "schema", &schema) == 0 && strcmp(schema, RUN_PLAN_SCHEMA) != 0) {
+		errfmt(err, errlen, "%s: schema '%s', expected '%s' (a plan from another version of "
+		    "ruleproof?)", path, schema, RUN_PLAN_SCHEMA);
+		json_decref(o);
+		return -1;
+	}
 	if (json_unpack_ex(o, &je, 0, "{s:s, s:s, s:s, s:I, s:{s:s, s:s}, s:{s:s, s:s},"
 	    " s:{s:i, s:i, s?i, s?i}, s?s}",
 	    "schema", &schema, "run_id", &id, "key", &key, "started_us", &started,
 	    "profile", "source", &psrc, "sha256", &psha, "site", "source", &ssrc, "sha256", &ssha,
 	    "parameters", "rate", &rate, "linger_ms", &linger, "retries", &retries,
 	    "skew_ms", &skew, "command", &cmd) != 0 ||
-	    strcmp(schema, RUN_PLAN_SCHEMA) != 0 || unhex(key, rp->key, sizeof(rp->key)) != 0 ||
-	    rate <= 0 || linger < 0 || retries < 0 || skew < 0) {
+	    unhex(key, rp->key, sizeof(rp->key)) != 0 ||
+	    rate <= 0 || linger < 0 || retries < 0 || skew < 0 ||
+	    started < 0 || started > RUN_TIME_MAX_US) {
 		errfmt(err, errlen, "%s: not a %s plan%s%s", path, RUN_PLAN_SCHEMA,
 		    je.text[0] ? ": " : "", je.text);
 		json_decref(o);
 		return -1;
 	}
-	snprintf(rp->id, sizeof(rp->id), "%s", id);
-	snprintf(rp->profile_src, sizeof(rp->profile_src), "%s", psrc);
-	snprintf(rp->site_src, sizeof(rp->site_src), "%s", ssrc);
-	snprintf(rp->profile_sha256, sizeof(rp->profile_sha256), "%s", psha);
-	snprintf(rp->site_sha256, sizeof(rp->site_sha256), "%s", ssha);
-	snprintf(rp->command, sizeof(rp->command), "%s", cmd);
+	/* Cut between characters: these go back into report.json. */
+	utf8_copy(rp->id, sizeof(rp->id), id);
+	utf8_copy(rp->profile_src, sizeof(rp->profile_src), psrc);
+	utf8_copy(rp->site_src, sizeof(rp->site_src), ssrc);
+	utf8_copy(rp->profile_sha256, sizeof(rp->profile_sha256), psha);
+	utf8_copy(rp->site_sha256, sizeof(rp->site_sha256), ssha);
+	utf8_copy(rp->command, sizeof(rp->command), cmd);
 	rp->started_us = started;
 	rp->rate = (unsigned)rate;
 	rp->linger_ms = (unsigned)linger;
@@ -380,13 +417,12 @@ int
 run_plan_texts(const char *path, char **profile, size_t *plen, char **site, size_t *slen,
     char *err, size_t errlen)
 {
-	json_error_t je;
-	json_t *o = json_load_file(path, 0, &je);
+	json_t *o = load_plan_json(path, err, errlen);
 	int rc;
 
 	*profile = *site = NULL;
 	if (!o)
-		return errfmt(err, errlen, "%s: %s", path, je.text);
+		return -1;
 	rc = embedded(o, "profile", path, profile, plen, err, errlen);
 	if (rc == 0)
 		rc = embedded(o, "site", path, site, slen, err, errlen);

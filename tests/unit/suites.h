@@ -15,5 +15,6 @@ int register_correlate_tests(void);
 int register_report_tests(void);
 int register_manifest_tests(void);
 int register_rundiff_tests(void);
+int register_badinput_tests(void);
 
 #endif
