@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "probeid.h"
+#include "profile.h"
 
 #define RUN_PLAN_SCHEMA  "ruleproof-plan/1"
 #define RUN_PLAN_FILE    "plan.json"
@@ -28,6 +29,9 @@ struct run_params {
 	unsigned skew_ms;       /* clock difference tolerated between agents' hosts */
 	char     profile_src[512], site_src[512];   /* paths as the user gave them */
 	char     profile_copy[1024], site_copy[1024]; /* the staged copies, when writing */
+	/* When writing a plan: the parsed profile, whose included files are
+	 * embedded too (borrowed; NULL for none). */
+	const struct profile *prof;
 	char     profile_sha256[65], site_sha256[65];
 	int64_t  started_us;
 	char     command[1024];
@@ -57,6 +61,16 @@ int  run_read_plan_file(struct run_params *, const char *path, char *err, size_t
  * SHA-256 must equal the recorded ones. */
 int  run_plan_texts(const char *path, char **profile, size_t *plen, char **site,
                     size_t *slen, char *err, size_t errlen);
+
+/* The files the profile includes, embedded in a plan file under the paths
+ * the profile resolved them to, each checked against its SHA-256. */
+struct plan_include {
+	char  *path, *text;
+	size_t len;
+};
+int  run_plan_includes(const char *path, struct plan_include **inc, size_t *n, char *err,
+                       size_t errlen);
+void run_plan_includes_free(struct plan_include *, size_t n);
 void run_set_command(struct run_params *, int argc, char *const argv[]);
 
 int64_t run_now_us(void);

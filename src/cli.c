@@ -78,22 +78,57 @@ cli_parse_uint(const char *s, unsigned long max, unsigned long *out)
 	return 0;
 }
 
+struct embedded_files {
+	struct plan_include *inc;
+	size_t               n;
+};
+
+/* Includes come from the plan file, never from the disk of the host that
+ * reads it: what was planned is what is rebuilt. */
+static bool
+read_embedded(void *ctx, const char *path, char **text, size_t *len, int *err)
+{
+	const struct embedded_files *ef = ctx;
+	size_t i;
+
+	for (i = 0; i < ef->n; i++) {
+		if (strcmp(ef->inc[i].path, path) != 0)
+			continue;
+		*text = malloc(ef->inc[i].len + 1);
+		if (!*text) {
+			*err = ENOMEM;
+			return false;
+		}
+		memcpy(*text, ef->inc[i].text, ef->inc[i].len);
+		(*text)[ef->inc[i].len] = '\0';
+		*len = ef->inc[i].len;
+		return true;
+	}
+	*err = ENOENT;
+	return false;
+}
+
 int
 cli_load_plan(const struct rp_log *log, const char *path, struct run_params *rp,
     struct cli_inputs *in)
 {
 	char err[512], *ptext = NULL, *stext = NULL;
 	size_t plen = 0, slen = 0;
+	struct embedded_files ef = { NULL, 0 };
+	struct profile_reader io = { .read = read_embedded, .ctx = &ef };
 	int nerr = 0, rc = EXIT_USAGE;
 
 	memset(in, 0, sizeof(*in));
 	if (run_read_plan_file(rp, path, err, sizeof(err)) != 0 ||
-	    run_plan_texts(path, &ptext, &plen, &stext, &slen, err, sizeof(err)) != 0) {
+	    run_plan_texts(path, &ptext, &plen, &stext, &slen, err, sizeof(err)) != 0 ||
+	    run_plan_includes(path, &ef.inc, &ef.n, err, sizeof(err)) != 0) {
 		log_warnx(log, "%s", err);
+		free(ptext);
+		free(stext);
 		return EXIT_USAGE;
 	}
 	/* Diagnostics name the files the plan was made from. */
-	in->prof = profile_parse(rp->profile_src, ptext, plen, stderr, &nerr);
+	in->prof = profile_parse_with(rp->profile_src, ptext, plen, &io, stderr, &nerr);
 	if (in->prof)
 		in->site = site_parse(rp->site_src, stext, slen, stderr, &nerr);
 	if (!in->prof || !in->site || site_check(in->site, in->prof, false, stderr) > 0) {
@@ -109,6 +144,7 @@ cli_load_plan(const struct rp_log *log, const char *path, struct run_params *rp,
 out:
 	free(ptext);
 	free(stext);
+	run_plan_includes_free(ef.inc, ef.n);
 	if (rc != EXIT_PASS)
 		cli_free(in);
 	return rc;

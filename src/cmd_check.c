@@ -179,7 +179,7 @@ write_plan_file(const char *profile, const struct plan_opts *o, const struct cli
 
 	if (run_plan_for(&rp, profile, o->site, (unsigned)o->rate, (unsigned)o->linger,
 	    (unsigned)o->retries, (unsigned)o->skew, err, sizeof(err)) != 0 ||
-	    run_write_plan_file(&rp, o->out, err, sizeof(err)) != 0) {
+	    (rp.prof = in->prof, run_write_plan_file(&rp, o->out, err, sizeof(err))) != 0) {
 		log_warnx(log, "%s", err);
 		return EXIT_RUN;
 	}

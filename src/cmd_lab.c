@@ -194,6 +194,7 @@ prepare_run(const struct lab_opts *o, const char *profile, const struct cli_inpu
 		log_warnx(log, "%s", err);
 		return EXIT_RUN;
 	}
+	rp->prof = in->prof;
 	rp->rate = (unsigned)o->rate;
 	rp->linger_ms = (unsigned)o->linger;
 	rp->retries = (unsigned)o->retries;

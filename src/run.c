@@ -248,6 +248,28 @@ file_text(const char *path, char *err, size_t errlen)
 	return s;
 }
 
+/* The profile's included files, by the paths it resolved them to.  An
+ * unreadable one leaves the array short; the reader then says which
+ * include is missing. */
+static json_t *
+include_texts(const struct profile *prof)
+{
+	json_t *a = json_array();
+	char err[256], sha[65];
+	size_t i;
+
+	for (i = 1; a && prof && i < profile_nfiles(prof); i++) {
+		const char *f = profile_file(prof, i);
+		json_t *t = file_text(f, err, sizeof(err));
+		if (!t || sha256_file_hex(f, sha, err, sizeof(err)) != 0) {
+			json_decref(t);
+			continue;
+		}
+		json_array_append_new(a, json_pack("{s:s, s:s, s:o}", "path", f, "sha256", sha, "text", t));
+	}
+	return a;
+}
+
 int
 run_write_plan_file(const struct run_params *rp, const char *path, char *err, size_t errlen)
 {
@@ -262,11 +284,12 @@ run_write_plan_file(const struct run_params *rp, const char *path, char *err, si
 		json_decref(pt);
 		return -1;
 	}
-	o = json_pack("{s:s, s:s, s:s, s:s, s:I, s:{s:s, s:s, s:o}, s:{s:s, s:s, s:o},"
+	o = json_pack("{s:s, s:s, s:s, s:s, s:I, s:{s:s, s:s, s:o, s:o}, s:{s:s, s:s, s:o},"
 	    " s:{s:i, s:i, s:i, s:i}, s:s}",
 	    "schema", RUN_PLAN_SCHEMA, "version", RUN_VERSION, "run_id", rp->id,
 	    "key", khex, "started_us", (json_int_t)rp->started_us,
 	    "profile", "source", rp->profile_src, "sha256", rp->profile_sha256, "text", pt,
+	    "includes", include_texts(rp->prof),
 	    "site", "source", rp->site_src, "sha256", rp->site_sha256, "text", st,
 	    "parameters", "rate", (int)rp->rate, "linger_ms", (int)rp->linger_ms,
 	    "retries", (int)rp->retries, "skew_ms", (int)rp->skew_ms, "command", rp->command);
@@ -411,6 +434,61 @@ embedded(json_t *o, const char *which, const char *path, char **text, size_t *le
 		return errfmt(err, errlen, "%s: the embedded %s does not match its sha256", path, which);
 	*text = strndup(json_string_value(t), *len);
 	return *text ? 0 : errfmt(err, errlen, "out of memory");
+}
+
+void
+run_plan_includes_free(struct plan_include *inc, size_t n)
+{
+	size_t i;
+
+	for (i = 0; inc && i < n; i++) {
+		free(inc[i].path);
+		free(inc[i].text);
+	}
+	free(inc);
+}
+
+int
+run_plan_includes(const char *path, struct plan_include **incp, size_t *np, char *err,
+    size_t errlen)
+{
+	json_t *o = load_plan_json(path, err, errlen), *a;
+	struct plan_include *inc = NULL;
+	size_t i, n = 0;
+	int rc = 0;
+
+	*incp = NULL;
+	*np = 0;
+	if (!o)
+		return -1;
+	a = json_object_get(json_object_get(o, "profile"), "includes");
+	if (a && !json_is_array(a))
+		rc = errfmt(err, errlen, "%s: profile.includes is not a list", path);
+	n = a ? json_array_size(a) : 0;
+	if (rc == 0 && n && !(inc = calloc(n, sizeof(*inc))))
+		rc = errfmt(err, errlen, "out of memory");
+	for (i = 0; rc == 0 && i < n; i++) {
+		json_t *e = json_array_get(a, i);
+		const char *p = json_string_value(json_object_get(e, "path"));
+		/* embedded() checks a text against its sha256 under a key. */
+		json_t *wrap = json_pack("{s:O}", "include", e);
+
+		if (!p || !wrap)
+			rc = errfmt(err, errlen, "%s: include %zu has no path", path, i + 1);
+		else if (embedded(wrap, "include", path, &inc[i].text, &inc[i].len, err, errlen) != 0)
+			rc = -1;
+		else if (!(inc[i].path = strdup(p)))
+			rc = errfmt(err, errlen, "out of memory");
+		json_decref(wrap);
+	}
+	json_decref(o);
+	if (rc != 0) {
+		run_plan_includes_free(inc, n);
+		return -1;
+	}
+	*incp = inc;
+	*np = n;
+	return 0;
 }
 
 int
