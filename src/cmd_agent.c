@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <ifaddrs.h>
+#include <linux/capability.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -206,9 +207,13 @@ prepare_files(const struct cli_inputs *in, const struct run_params *rp, const st
 	corr_capture_names(name, sender, f->pname, sizeof(f->pname), f->mname, sizeof(f->mname));
 	snprintf(f->ppath, sizeof(f->ppath), "%s/%s", f->dir, f->pname);
 	snprintf(f->mpath, sizeof(f->mpath), "%s/%s", f->dir, f->mname);
-	if (o->iface)
+	if (o->iface) {
 		snprintf(f->iface, sizeof(f->iface), "%s", o->iface);
-	else if (!local_iface(plan_addr(in->pl, ep), f->iface, sizeof(f->iface))) {
+		if (if_nametoindex(f->iface) == 0) {
+			log_warnx(log, "--iface %s: no such interface on this host", o->iface);
+			return -1;
+		}
+	} else if (!local_iface(plan_addr(in->pl, ep), f->iface, sizeof(f->iface))) {
 		char a[ADDR_STRLEN];
 		log_warnx(log, "%s's address %s is not on this host: give --iface", name,
 		    addr_fmt(plan_addr(in->pl, ep), a));
@@ -285,6 +290,25 @@ dry_run(const struct cli_inputs *in, const struct run_params *rp, const struct a
 	    o->retries_set ? (unsigned)o->retries : rp->retries);
 }
 
+/* A capture (and a raw socket) takes CAP_NET_RAW, which root has: checked
+ * before anything is created, so that a user without it learns why at once
+ * rather than from libpcap's "socket: Operation not permitted". */
+static bool
+may_capture(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	unsigned long long eff = 0;
+	char line[256];
+	bool found = false;
+
+	if (!f)
+		return true;   /* cannot tell: the capture will say */
+	while (!found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "CapEff: %llx", &eff) == 1;
+	fclose(f);
+	return !found || ((eff >> CAP_NET_RAW) & 1);
+}
+
 static int
 run_agent(int argc, char **argv, bool sender, const struct rp_log *log)
 {
@@ -315,6 +339,14 @@ run_agent(int argc, char **argv, bool sender, const struct rp_log *log)
 		dry_run(&in, &rp, &o, (size_t)ep);
 		cli_free(&in);
 		return EXIT_PASS;
+	}
+	if (!may_capture()) {
+		log_warnx(log, "%s needs root: %s CAP_NET_RAW (run it with sudo%s)",
+		    sender ? "send" : "listen",
+		    sender ? "capturing and sending raw packets take" : "capturing takes",
+		    sender ? ", or see what it would send with --dry-run" : "");
+		cli_free(&in);
+		return EXIT_RUN;
 	}
 	if (prepare_files(&in, &rp, &o, (size_t)ep, sender, &f, log) != 0) {
 		cli_free(&in);

@@ -205,6 +205,39 @@ load_run(const char *dir, const char *plan, struct run_params *rp, struct cli_in
 	return cli_load_plan(log, pf, rp, in);
 }
 
+/* Says why a capture the plan calls for cannot be used: the verdicts only
+ * say "no usable capture", and a refused capture file (damaged, edited, from
+ * another version), a missing one or a broken pcap must be named. */
+static void
+warn_captures(const struct corr *c, const struct plan *pl, const char *dir, size_t ep,
+    bool at_sender, const struct rp_log *log)
+{
+	const char *name = profile_endpoint(plan_profile(pl), ep)->name;
+	char pcap[256], meta[256], path[1400], err[512];
+	struct agent_meta tmp;
+	unsigned seg;
+	size_t k;
+
+	for (seg = 0; seg < CORR_MAX_SEGMENTS; seg++) {
+		corr_segment_names(name, at_sender, seg, pcap, sizeof(pcap), meta, sizeof(meta));
+		snprintf(path, sizeof(path), "%s/%s", dir, meta);
+		if (access(path, F_OK) != 0) {
+			if (seg == 0)
+				log_warnx(log, "%s: no such capture file; the probes it should have seen "
+				    "are inconclusive", path);
+			break;
+		}
+		if (agentmeta_read(&tmp, path, err, sizeof(err)) != 0)
+			log_warnx(log, "%s; the capture is not used", err);
+	}
+	for (k = 0; k < corr_ncaptures(c, ep, at_sender); k++) {
+		const struct agent_meta *m = corr_capture_at(c, ep, at_sender, k);
+
+		if (m && !m->complete && m->error[0])
+			log_warnx(log, "capture %s is incomplete: %s", m->pcap, m->error);
+	}
+}
+
 static int
 report_run_dir(const char *dir, const struct report_opts *o, const struct rp_log *log)
 {
@@ -214,6 +247,7 @@ report_run_dir(const char *dir, const struct report_opts *o, const struct rp_log
 	struct corr *c;
 	bool had_manifest, marked;
 	int rc, src;
+	size_t i;
 
 	if ((rc = load_run(dir, o->plan, &rp, &in, log)) != EXIT_PASS)
 		return rc;
@@ -224,6 +258,10 @@ report_run_dir(const char *dir, const struct report_opts *o, const struct rp_log
 		cli_free(&in);
 		return EXIT_RUN;
 	}
+	for (i = 0; i < plan_nsenders(in.pl); i++)
+		warn_captures(c, in.pl, dir, plan_sender(in.pl, i), true, log);
+	for (i = 0; i < plan_nreceivers(in.pl); i++)
+		warn_captures(c, in.pl, dir, plan_receiver(in.pl, i), false, log);
 	corr_set_skew(c, (int64_t)(o->skew_set ? o->skew_ms : rp.skew_ms) * 1000);
 	corr_finish(c);
 	marked = !o->interrupted || mark_interrupted(dir, log) == 0;
