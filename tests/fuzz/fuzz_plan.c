@@ -1,7 +1,7 @@
 /* libFuzzer target for plan files (plan.json, RUN.plan): they travel
  * between hosts and sit in run directories, so they are untrusted input.
- * The bytes are read by run_read_plan_file() and run_plan_texts() from a
- * memfd (memfile.h); what they accept must be safe for what the reports do
+ * The bytes are read by run_read_plan_file(), run_plan_includes() and
+ * run_plan_texts() from a memfd (memfile.h); what they accept must be safe for what the reports do
  * with it: format the start time and write every string back into
  * report.json. */
 #include <jansson.h>
@@ -31,8 +31,9 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct run_params rp;
+	struct plan_include *inc = NULL;
 	char err[512], when[40], *ptext = NULL, *stext = NULL;
-	size_t plen = 0, slen = 0;
+	size_t plen = 0, slen = 0, ninc = 0, i;
 	const char *path = fuzz_memfile(data, size);
 
 	err[0] = '\0';
@@ -48,6 +49,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		must_be_json_text(rp.profile_sha256);
 		must_be_json_text(rp.site_sha256);
 	}
+	/* The profile's included files, each checked against its hash. */
+	err[0] = '\0';
+	if (run_plan_includes(path, &inc, &ninc, err, sizeof(err)) != 0) {
+		if (!err[0] || inc || ninc)
+			abort();
+	}
+	for (i = 0; i < ninc; i++)
+		if (!inc[i].path || !inc[i].text || strlen(inc[i].text) != inc[i].len)
+			abort();
+	run_plan_includes_free(inc, ninc);
 	err[0] = '\0';
 	if (run_plan_texts(path, &ptext, &plen, &stext, &slen, err, sizeof(err)) != 0) {
 		if (!err[0] || ptext || stext)
