@@ -71,6 +71,10 @@ const char         *plan_probe_file(const struct plan *, const struct probe *);
  * rule's `tls sni "..."`, else the destination's `fqdn "..."` in the site,
  * else the destination's own name when it is an fqdn. */
 const char         *plan_probe_sni(const struct plan *, const struct probe *);
+/* The checks on the certificate a TLS probe's server presents (the rule's
+ * `tls ... cert (...)`, see tlscert_evaluate()), or NULL: not TLS, a
+ * negative probe, or no cert clause. */
+const struct tlscert_expect *plan_probe_cert(const struct plan *, const struct probe *);
 /* The DNS name an endpoint has here: the site's `fqdn "..."`, else its
  * name when it is an fqdn, else NULL. */
 const char         *plan_endpoint_fqdn(const struct plan *, size_t endpoint);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "addr.h"
+#include "tlscert.h"
 
 enum rp_proto { RP_PROTO_TCP = 6, RP_PROTO_UDP = 17 };
 
@@ -23,6 +24,9 @@ struct port_span {
 	 * plan_probe_sni(). */
 	bool        tls;
 	const char *sni;
+	/* `tls ... cert (...)`: the checks on the certificate the server
+	 * presents, or NULL (owned by the profile). */
+	const struct tlscert_expect *cert;
 };
 
 enum endpoint_kind {

@@ -526,3 +526,14 @@ plan_probe_sni(const struct plan *pl, const struct probe *p)
 		return sp->sni;
 	return plan_endpoint_fqdn(pl, p->dst);
 }
+
+const struct tlscert_expect *
+plan_probe_cert(const struct plan *pl, const struct probe *p)
+{
+	const struct port_span *sp;
+
+	if (!p->tls || p->rule == PLAN_RULE_DEFAULT)
+		return NULL;
+	sp = profile_rule_span(profile_rule(pl->prof, p->rule), p->proto, p->port);
+	return sp ? sp->cert : NULL;
+}
