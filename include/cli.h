@@ -58,5 +58,6 @@ int cmd_verify(int argc, char **argv, const struct rp_log *);
 int cmd_diff(int argc, char **argv, const struct rp_log *);
 int cmd_send(int argc, char **argv, const struct rp_log *);
 int cmd_listen(int argc, char **argv, const struct rp_log *);
+int cmd_tls_pin(int argc, char **argv, const struct rp_log *);
 
 #endif

@@ -44,9 +44,11 @@ struct tlscert_der {
  * ("certificate 2: ..."). */
 struct tlscert_chain *tlscert_chain_from_der(const struct tlscert_der *v, size_t n,
                                              char *err, size_t errlen);
-/* Every certificate of a PEM file, in file order (the first is the leaf).
- * NULL with a reason ("cannot open X: ...", "X: no PEM certificate") when
- * the file is missing, unreadable, or holds no certificate. */
+/* Every certificate of a PEM file, in file order (the first is the leaf),
+ * or the one certificate of a DER file (a Windows .cer export).  NULL with
+ * a reason ("cannot open X: ...", "X: neither a PEM nor a DER
+ * certificate") when the file is missing, unreadable, not a regular file,
+ * larger than 1 MiB, or holds no certificate. */
 struct tlscert_chain *tlscert_chain_from_pem_file(const char *path, char *err, size_t errlen);
 /* The same from PEM text in memory. */
 struct tlscert_chain *tlscert_chain_from_pem(const char *text, size_t len, char *err,
@@ -101,8 +103,9 @@ const char *tlscert_date(int64_t t, char *buf, size_t size);
  * wildcard only as the whole leftmost label ("*.example.com", never
  * "f*.example.com" or "a.*.example.com"), matching exactly one non-empty
  * label; never a wildcard whose rest is a public suffix ("*.com",
- * "*.co.uk": the Public Suffix List, libpsl's built-in copy) or a single
- * label; never an IDN A-label ("xn--...") under a wildcard's star. */
+ * "*.co.uk": the Public Suffix List, libpsl's built-in copy, whose
+ * implicit "*" rule makes every unlisted top-level label a suffix too);
+ * never a host that is itself a wildcard or has an empty label. */
 bool tlscert_name_matches(const char *pattern, const char *host);
 
 enum tlscert_name_by { TLSCERT_BY_NONE, TLSCERT_BY_SAN, TLSCERT_BY_CN };

@@ -23,6 +23,7 @@ static const struct command commands[] = {
 	{ "report", cmd_report, "re-derive every report of a run from its plan and pcaps, and seal it" },
 	{ "verify", cmd_verify, "check a run directory against its manifest and signature" },
 	{ "diff", cmd_diff, "list the rules and probes whose verdict changed between two runs" },
+	{ "tls-pin", cmd_tls_pin, "print the SPKI pin (base64 SHA-256) of a certificate file" },
 };
 
 static void
