@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "invoker.h"
 #include "log.h"
 #include "plan.h"
 #include "probeid.h"
@@ -41,6 +42,9 @@ struct agent_cfg {
 	struct agent_progress *progress;   /* sender: counters to update, or NULL */
 	const uint8_t       *skip;         /* sender: per probe id, 1 = already judged, or NULL */
 	const struct rp_log *log;
+	/* Who gets the capture and capture file (the user who ran sudo), set
+	 * while still root; NULL leaves them to the creator. */
+	const struct invoker *owner;
 };
 
 /* Both return a process exit status: 0 done, 3 failed or interrupted.  The

@@ -105,6 +105,19 @@ open_outputs(struct agent_meta *m, struct capture **cap, const struct agent_cfg 
 		unlink(cfg->meta_path);
 		return -1;
 	}
+	/* Handed over now: after the drop to nobody, nobody could. */
+	if (cfg->owner && (invoker_hand_over(cfg->owner, cfg->meta_path, err, sizeof(err)) != 0 ||
+	    invoker_hand_over(cfg->owner, cfg->pcap_path, err, sizeof(err)) != 0)) {
+		struct capture_stats st;
+		char cerr[64];
+
+		log_warnx(cfg->log, "%s", err);
+		capture_close(*cap, &st, cerr, sizeof(cerr));
+		close(fd);
+		unlink(cfg->pcap_path);
+		unlink(cfg->meta_path);
+		return -1;
+	}
 	m->started_us = now_ns(CLOCK_REALTIME) / 1000;
 	return fd;
 }

@@ -16,6 +16,8 @@
 #include "agent.h"
 #include "cli.h"
 #include "correlate.h"
+#include "invoker.h"
+#include "rootguard.h"
 #include "run.h"
 #include "space.h"
 
@@ -169,8 +171,22 @@ pick_endpoint(const struct cli_inputs *in, const struct agent_opts *o, bool send
 	return ep;
 }
 
+/* One directory of the output path; one this agent creates under sudo
+ * belongs to the user who ran sudo, like the files in it (agent.h). */
 static int
-make_out_dir(const char *dir, const struct rp_log *log)
+make_dir(const char *path, const struct invoker *owner, const struct rp_log *log)
+{
+	char err[512];
+
+	if (mkdir(path, 0755) != 0)
+		return errno == EEXIST ? 0 : (log_warn(log, "%s", path), -1);
+	if (owner && invoker_hand_over(owner, path, err, sizeof(err)) != 0)
+		return log_warnx(log, "%s", err), -1;
+	return 0;
+}
+
+static int
+make_out_dir(const char *dir, const struct invoker *owner, const struct rp_log *log)
 {
 	char path[1024], *p;
 
@@ -179,13 +195,11 @@ make_out_dir(const char *dir, const struct rp_log *log)
 		if (*p != '/')
 			continue;
 		*p = '\0';
-		if (mkdir(path, 0755) != 0 && errno != EEXIST)
-			return log_warn(log, "%s", path), -1;
+		if (make_dir(path, owner, log) != 0)
+			return -1;
 		*p = '/';
 	}
-	if (mkdir(path, 0755) != 0 && errno != EEXIST)
-		return log_warn(log, "%s", path), -1;
-	return 0;
+	return make_dir(path, owner, log);
 }
 
 struct agent_files {
@@ -196,7 +210,8 @@ struct agent_files {
  * overwritten. */
 static int
 prepare_files(const struct cli_inputs *in, const struct run_params *rp, const struct agent_opts *o,
-    size_t ep, bool sender, struct agent_files *f, const struct rp_log *log)
+    size_t ep, bool sender, const struct invoker *owner, struct agent_files *f,
+    const struct rp_log *log)
 {
 	const char *name = profile_endpoint(in->prof, ep)->name;
 
@@ -219,7 +234,7 @@ prepare_files(const struct cli_inputs *in, const struct run_params *rp, const st
 		    addr_fmt(plan_addr(in->pl, ep), a));
 		return -1;
 	}
-	if (make_out_dir(f->dir, log) != 0)
+	if (make_out_dir(f->dir, owner, log) != 0)
 		return -1;
 	{
 		char err[512];
@@ -318,14 +333,23 @@ run_agent(int argc, char **argv, bool sender, const struct rp_log *log)
 	struct agent_files f;
 	struct agent_cfg cfg;
 	struct rp_log lg = *log;
-	char who[96];
+	struct invoker owner;
+	char who[96], err[256];
 	long ep;
-	int rc = parse_agent_opts(argc, argv, sender, &o, log);
+	int rc = parse_agent_opts(argc, argv, sender, &o, log), sudo;
 
 	if (rc != 0) {
 		if (rc < 0)
 			fputs(sender ? send_usage : listen_usage, stderr);
 		return rc < 0 ? EXIT_USAGE : EXIT_PASS;
+	}
+	/* A dry run sends nothing: it needs no privilege, so it keeps none. */
+	if (o.dry_run && rootguard("send --dry-run", log) != 0)
+		return EXIT_USAGE;
+	sudo = o.dry_run ? 0 : invoker_get(&owner, err, sizeof(err));
+	if (sudo < 0) {
+		log_warnx(log, "%s", err);
+		return EXIT_USAGE;
 	}
 	rc = cli_load_plan(log, o.plan, &rp, &in);
 	if (rc != EXIT_PASS)
@@ -348,7 +372,7 @@ run_agent(int argc, char **argv, bool sender, const struct rp_log *log)
 		cli_free(&in);
 		return EXIT_RUN;
 	}
-	if (prepare_files(&in, &rp, &o, (size_t)ep, sender, &f, log) != 0) {
+	if (prepare_files(&in, &rp, &o, (size_t)ep, sender, sudo ? &owner : NULL, &f, log) != 0) {
 		cli_free(&in);
 		return EXIT_USAGE;
 	}
@@ -362,6 +386,7 @@ run_agent(int argc, char **argv, bool sender, const struct rp_log *log)
 		.retries = o.retries_set ? (unsigned)o.retries : rp.retries,
 		.max_seconds = sender ? SEND_MAX_S : (unsigned)o.duration,
 		.ready_fd = -1, .stop_fd = -1, .signal_stops = !sender, .log = &lg,
+		.owner = sudo ? &owner : NULL,
 	};
 	log_info(&lg, "%s on %s, run %s, capture %s%s", sender ? "sending" : "listening",
 	    f.iface, rp.id, f.ppath, sender ? "" : " (stop with Ctrl-C or SIGTERM)");

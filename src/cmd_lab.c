@@ -5,10 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "correlate.h"
+#include "invoker.h"
 #include "lab.h"
 #include "manifest.h"
 #include "report.h"
@@ -337,15 +339,39 @@ out:
 	return rc;
 }
 
+/* Under sudo, a run belongs to the user who ran sudo, so that
+ * `ruleproof report DIR` works without root afterwards: the run directory
+ * and everything in it (and the --out directory when the lab made it),
+ * handed over at the end of every run, interrupted or failed ones too.
+ * Returns rc, or EXIT_RUN when a file could not be handed over. */
+static int
+hand_over(const struct invoker *owner, const char *base, bool base_made, const char *dir,
+    int rc, const struct rp_log *log)
+{
+	char err[512];
+	struct stat st;
+
+	if (!owner)
+		return rc;
+	if ((base_made && invoker_hand_over(owner, base, err, sizeof(err)) != 0) ||
+	    (dir[0] && stat(dir, &st) == 0 && invoker_hand_over(owner, dir, err, sizeof(err)) != 0)) {
+		log_warnx(log, "%s", err);
+		return rc == EXIT_PASS ? EXIT_RUN : rc;
+	}
+	return rc;
+}
+
 int
 cmd_lab(int argc, char **argv, const struct rp_log *log)
 {
 	struct lab_opts o;
 	struct cli_inputs in;
 	struct run_params rp;
-	char dir[1024];
-	bool interrupted = false;
-	int rc, sigfd, crc;
+	struct invoker owner;
+	struct stat st;
+	char dir[1024] = "", err[256];
+	bool interrupted = false, base_made;
+	int rc, sigfd, crc, sudo;
 	struct run_params cmdline;
 
 	/* Recorded before getopt reorders argv. */
@@ -356,12 +382,18 @@ cmd_lab(int argc, char **argv, const struct rp_log *log)
 			fputs(lab_usage, stderr);
 		return rc < 0 ? EXIT_USAGE : EXIT_PASS;
 	}
+	sudo = invoker_get(&owner, err, sizeof(err));
+	if (sudo < 0) {
+		log_warnx(log, "lab: %s", err);
+		return EXIT_USAGE;
+	}
 	if (o.resume) {
 		if (geteuid() != 0) {
 			log_warnx(log, "lab: needs root to create network namespaces (try sudo)");
 			return EXIT_RUN;
 		}
-		return resume_lab(o.resume, log);
+		rc = resume_lab(o.resume, log);
+		return hand_over(sudo ? &owner : NULL, o.resume, false, o.resume, rc, log);
 	}
 	if (o.firewall && access(o.firewall, R_OK) != 0) {
 		log_warn(log, "%s", o.firewall);
@@ -381,14 +413,16 @@ cmd_lab(int argc, char **argv, const struct rp_log *log)
 		cli_free(&in);
 		return EXIT_RUN;
 	}
+	base_made = stat(o.out, &st) != 0;
 	rc = prepare_run(&o, argv[optind], &in, &rp, dir, sizeof(dir), cmdline.command, log);
 	if (rc == EXIT_PASS)
 		rc = run_lab(&in, &rp, dir, sigfd, 0, NULL, &interrupted, log);
 	cli_free(&in);
 	close(sigfd);
-	if (rc != EXIT_PASS && !interrupted)
-		return rc;
-	/* Judged from the run directory alone, exactly as `correlate` would. */
-	crc = correlate_run_dir(dir, interrupted, false, true, log);
-	return interrupted ? EXIT_RUN : crc;
+	if (rc == EXIT_PASS || interrupted) {
+		/* Judged from the run directory alone, exactly as `correlate` would. */
+		crc = correlate_run_dir(dir, interrupted, false, true, log);
+		rc = interrupted ? EXIT_RUN : crc;
+	}
+	return hand_over(sudo ? &owner : NULL, o.out, base_made, dir, rc, log);
 }

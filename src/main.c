@@ -1,29 +1,34 @@
 /* ruleproof: proves, packet by packet, that a firewall does what its rule
  * table says.  main() only picks the subcommand. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
+#include "rootguard.h"
 #include "run.h"
 
 struct command {
 	const char *name;
 	int (*fn)(int, char **, const struct rp_log *);
 	const char *summary;
+	/* Needs no privilege: never keeps root (rootguard.h).  send decides
+	 * for itself: only its --dry-run needs none. */
+	bool unprivileged;
 };
 
 static const struct command commands[] = {
-	{ "check", cmd_check, "parse a profile (and site) and print it in canonical form" },
-	{ "compile", cmd_compile, "compile a profile and site into an nftables ruleset" },
-	{ "plan", cmd_plan, "list the probes a profile and site expand to" },
-	{ "lab", cmd_lab, "run a profile end to end in a namespace lab with an nftables firewall" },
-	{ "listen", cmd_listen, "capture on the far side of a firewall, for one endpoint of a plan" },
-	{ "send", cmd_send, "send one source endpoint's probes of a plan, capturing both ways" },
-	{ "correlate", cmd_correlate, "re-derive the verdicts of a run from its captures alone" },
-	{ "report", cmd_report, "re-derive every report of a run from its plan and pcaps, and seal it" },
-	{ "verify", cmd_verify, "check a run directory against its manifest and signature" },
-	{ "diff", cmd_diff, "list the rules and probes whose verdict changed between two runs" },
-	{ "tls-pin", cmd_tls_pin, "print the SPKI pin (base64 SHA-256) of a certificate file" },
+	{ "check", cmd_check, "parse a profile (and site) and print it in canonical form", true },
+	{ "compile", cmd_compile, "compile a profile and site into an nftables ruleset", true },
+	{ "plan", cmd_plan, "list the probes a profile and site expand to", true },
+	{ "lab", cmd_lab, "run a profile end to end in a namespace lab with an nftables firewall", false },
+	{ "listen", cmd_listen, "capture on the far side of a firewall, for one endpoint of a plan", false },
+	{ "send", cmd_send, "send one source endpoint's probes of a plan, capturing both ways", false },
+	{ "correlate", cmd_correlate, "re-derive the verdicts of a run from its captures alone", true },
+	{ "report", cmd_report, "re-derive every report of a run from its plan and pcaps, and seal it", true },
+	{ "verify", cmd_verify, "check a run directory against its manifest and signature", true },
+	{ "diff", cmd_diff, "list the rules and probes whose verdict changed between two runs", true },
+	{ "tls-pin", cmd_tls_pin, "print the SPKI pin (base64 SHA-256) of a certificate file", true },
 };
 
 static void
@@ -69,8 +74,11 @@ main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	for (k = 0; k < sizeof(commands) / sizeof(commands[0]); k++)
-		if (strcmp(argv[i], commands[k].name) == 0)
+		if (strcmp(argv[i], commands[k].name) == 0) {
+			if (commands[k].unprivileged && rootguard(commands[k].name, &log) != 0)
+				return EXIT_USAGE;
 			return commands[k].fn(argc - i, argv + i, &log);
+		}
 	log_warnx(&log, "unknown command '%s'", argv[i]);
 	usage(stderr);
 	return EXIT_USAGE;

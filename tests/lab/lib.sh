@@ -5,6 +5,9 @@
 set -uo pipefail
 
 RP=$(realpath "${1:?usage: $0 RULEPROOF_BINARY}")
+# The tests run as root (namespaces need it), and run the commands that need
+# no privilege too: they say so explicitly (ruleproof(1), PRIVILEGES).
+export RULEPROOF_ALLOW_ROOT=1
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 LABDIR="$ROOT/tests/lab"
 SCRATCH=$(mktemp -d /tmp/rp-test.XXXXXX)

@@ -14,7 +14,7 @@ main(void)
 		register_pkt_tests, register_plan_tests, register_nftgen_tests,
 		register_correlate_tests,
 		register_report_tests, register_manifest_tests, register_rundiff_tests,
-		register_badinput_tests,
+		register_badinput_tests, register_rootguard_tests,
 	};
 	unsigned fails;
 	size_t i;

@@ -16,5 +16,6 @@ int register_report_tests(void);
 int register_manifest_tests(void);
 int register_rundiff_tests(void);
 int register_badinput_tests(void);
+int register_rootguard_tests(void);
 
 #endif
