@@ -25,7 +25,7 @@ as_sudo=(env -u RULEPROOF_ALLOW_ROOT SUDO_UID=$U SUDO_GID=$U SUDO_USER=nobody)
 # ---- plain root without the allowance: refused, before any input is read ----
 msg='needs no privilege and does not run as root: .* or set RULEPROOF_ALLOW_ROOT=1'
 for c in "check $PP" "compile $PP --site $SS" "plan $PP --site $SS" "report $SCRATCH/nosuch" \
-	"correlate $SCRATCH/nosuch" "verify $SCRATCH/nosuch" "diff $SCRATCH/a $SCRATCH/b" \
+	"correlate $SCRATCH/nosuch" "verify $SCRATCH/nosuch" "diff $SCRATCH/a $SCRATCH/b" "tls-pin $SCRATCH/nosuch.pem" \
 	"send --plan $SCRATCH/in/run.plan --as clients --dry-run"; do
 	# shellcheck disable=SC2086
 	out=$("${plain_root[@]}" timeout 30 "$RP" $c 2>&1)
