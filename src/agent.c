@@ -244,6 +244,7 @@ struct sender {
 	struct probeid         *pid;
 	int                     sigfd, dlt;
 	int64_t                 deadline, gap, next;
+	unsigned                batch;      /* probes sent per wait for the rate */
 	uint8_t                *answered;   /* per probe id */
 	struct agent_progress   dummy;
 	struct agent_progress  *prog;
@@ -275,11 +276,33 @@ on_own_packet(void *arg, const uint8_t *frame, size_t caplen)
 	}
 }
 
+/* Probes are sent in batches of up to SEND_BATCH, one batch per about
+ * BATCH_NS: the schedule stays exact over time (each probe has its slot),
+ * while the costs per wait (a capture drain, a clock read, a sleep) are
+ * spread over the batch at high rates.  At low rates a batch is 1. */
+#define SEND_BATCH 64
+#define BATCH_NS   200000
+
+static unsigned
+sender_batch(int64_t gap)
+{
+	int64_t b = gap > 0 ? BATCH_NS / gap : SEND_BATCH;
+
+	return b < 1 ? 1 : b > SEND_BATCH ? SEND_BATCH : (unsigned)b;
+}
+
 /* Waits for the next slot of the rate; 0 to go on, -1 to stop sending. */
 static int
 pace(struct sender *s)
 {
-	int w = wait_and_capture(s->cap, s->sigfd, -1, s->next, s->m->error, sizeof(s->m->error));
+	int w;
+
+	/* Drained before every batch, also when sending is behind the rate
+	 * and there is no time to wait: otherwise the kernel's ring fills with
+	 * our own SYNs and drops the evidence. */
+	if (capture_drain(s->cap, s->m->error, sizeof(s->m->error)) < 0)
+		return -1;
+	w = wait_and_capture(s->cap, s->sigfd, -1, s->next, s->m->error, sizeof(s->m->error));
 
 	if (w < 0)
 		return -1;
@@ -303,6 +326,7 @@ static int
 send_pass(struct sender *s, bool retry)
 {
 	const struct plan *pl = s->cfg->plan;
+	unsigned inbatch = 0;
 	uint32_t i;
 
 	for (i = 0; i < plan_nprobes(pl); i++) {
@@ -310,7 +334,7 @@ send_pass(struct sender *s, bool retry)
 		if (p->src != s->cfg->endpoint || (retry && s->answered[i]) ||
 		    (s->cfg->skip && s->cfg->skip[i]))
 			continue;
-		if (pace(s) != 0)
+		if (inbatch++ % s->batch == 0 && pace(s) != 0)
 			return -1;
 		if (send_one(&s->cr, s->pid, s->cfg, p) == 0) {
 			if (!retry)
@@ -383,6 +407,7 @@ agent_send(const struct agent_cfg *cfg)
 	s.sigfd = sigfd_open();
 	s.deadline = now_ns(CLOCK_MONOTONIC) + (int64_t)cfg->max_seconds * NS_PER_S;
 	s.gap = NS_PER_S / (cfg->rate ? cfg->rate : 1);
+	s.batch = sender_batch(s.gap);
 	s.prog = cfg->progress ? cfg->progress : &s.dummy;
 	meta_init(&m, cfg, "send");
 	if (s.sigfd < 0 || (metafd = open_outputs(&m, &s.cap, cfg)) < 0)

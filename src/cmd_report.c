@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -238,6 +240,24 @@ warn_captures(const struct corr *c, const struct plan *pl, const char *dir, size
 	}
 }
 
+/* For the timing and memory line at debug level (`make bench` reads it). */
+static int64_t
+mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static double
+peak_rss_mib(void)
+{
+	struct rusage ru;
+
+	return getrusage(RUSAGE_SELF, &ru) == 0 ? (double)ru.ru_maxrss / 1024 : 0;
+}
+
 static int
 report_run_dir(const char *dir, const struct report_opts *o, const struct rp_log *log)
 {
@@ -246,11 +266,13 @@ report_run_dir(const char *dir, const struct report_opts *o, const struct rp_log
 	struct cli_inputs in;
 	struct corr *c;
 	bool had_manifest, marked;
+	int64_t t0, t1;
 	int rc, src;
 	size_t i;
 
 	if ((rc = load_run(dir, o->plan, &rp, &in, log)) != EXIT_PASS)
 		return rc;
+	t0 = mono_us();
 	c = corr_new(in.pl);
 	if (!c || corr_read_dir(c, rp.key, dir, err, sizeof(err)) != 0) {
 		log_warnx(log, "%s", c ? err : "out of memory");
@@ -264,11 +286,15 @@ report_run_dir(const char *dir, const struct report_opts *o, const struct rp_log
 		warn_captures(c, in.pl, dir, plan_receiver(in.pl, i), false, log);
 	corr_set_skew(c, (int64_t)(o->skew_set ? o->skew_ms : rp.skew_ms) * 1000);
 	corr_finish(c);
+	t1 = mono_us();
 	marked = !o->interrupted || mark_interrupted(dir, log) == 0;
 	snprintf(mf, sizeof(mf), "%s/%s", dir, MANIFEST_FILE);
 	had_manifest = access(mf, F_OK) == 0;
 	src = had_manifest && check_old_seal(dir, o->force, log) != 0 ? EXIT_RUN : EXIT_PASS;
 	rc = write_reports(dir, &rp, in.pl, c, o, log);
+	log_debug(log, "correlated %u probes in %.3f s; reports written in %.3f s; peak RSS %.1f MiB",
+	    plan_nprobes(in.pl), (double)(t1 - t0) / 1e6, (double)(mono_us() - t1) / 1e6,
+	    peak_rss_mib());
 	if (!marked)
 		rc = EXIT_RUN;
 	if (src == EXIT_PASS)

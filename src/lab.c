@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -466,11 +467,18 @@ wait_ready(struct lab *lab, size_t from, char *err, size_t errlen)
 	return 0;
 }
 
+/* Each agent's peak memory is logged (debug) as it is reaped: `make bench`
+ * reports it per process. */
 static void
-reap(struct agent_proc *ap, int flags)
+reap(const struct lab *lab, struct agent_proc *ap, int flags)
 {
-	if (ap->pid > 0 && !ap->reaped && waitpid(ap->pid, &ap->status, flags) == ap->pid)
-		ap->reaped = true;
+	struct rusage ru;
+
+	if (ap->pid <= 0 || ap->reaped || wait4(ap->pid, &ap->status, flags, &ru) != ap->pid)
+		return;
+	ap->reaped = true;
+	log_debug(lab->cfg.log, "%s agent %s: peak RSS %.1f MiB", ap->sender ? "send" : "listen",
+	    ep_name(lab, ap->endpoint), (double)ru.ru_maxrss / 1024);
 }
 
 /* The live progress line: only for a person watching a terminal. */
@@ -511,7 +519,7 @@ wait_exit(struct lab *lab, size_t from, size_t to, long timeout_ms, bool watch)
 
 	for (;;) {
 		for (left = 0, i = from; i < to; i++) {
-			reap(&lab->procs[i], WNOHANG);
+			reap(lab, &lab->procs[i], WNOHANG);
 			left += !lab->procs[i].reaped;
 		}
 		if (left == 0)
@@ -628,7 +636,7 @@ lab_down(struct lab *lab)
 	if (lab->nprocs && wait_exit(lab, 0, lab->nprocs, STOP_TIMEOUT_MS, false) != 0) {
 		stop_all(lab, SIGKILL);
 		for (i = 0; i < lab->nprocs; i++)
-			reap(&lab->procs[i], 0);
+			reap(lab, &lab->procs[i], 0);
 	}
 	for (i = 0; i < lab->nprocs; i++)
 		close(lab->procs[i].ready_fd);
