@@ -2,8 +2,8 @@
  * lookahead and statement loop both recursive-descent parsers build on.
  *
  * Both languages are line oriented: a newline ends a statement unless the
- * last token was ',', '->', ':' or '=', so a long list may continue on the
- * next line.  '#' comments run to the end of the line. */
+ * last token was ',', '->', ':', '=' or '(', so a long list may continue on
+ * the next line.  '#' comments run to the end of the line. */
 #ifndef RP_LEX_H
 #define RP_LEX_H
 
@@ -28,6 +28,8 @@ enum tok_kind {
 	TK_DASH,
 	TK_ARROW,
 	TK_PLUS,     /* tcp+udp */
+	TK_LPAREN,   /* cert (san, ...) */
+	TK_RPAREN,
 	TK_BAD,      /* malformed; the lexer has already reported it */
 };
 

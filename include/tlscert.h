@@ -130,8 +130,9 @@ int tlscert_verify(const struct tlscert_chain *, const char *ca_file, int64_t at
                    size_t whylen);
 
 /* Is s a valid pin: base64 (standard alphabet, padded) of exactly 32 bytes?
- * NULL if so, else why not ("decodes to 20 bytes, a SHA-256 pin is 32"). */
-const char *tlscert_pin_problem(const char *s);
+ * NULL if so, else buf holding why not, to follow "it ": "decodes to 20
+ * bytes (a SHA-1 hash?): a SHA-256 pin has 32 (44 base64 characters)". */
+const char *tlscert_pin_problem(const char *s, char *buf, size_t size);
 
 /* Pinning as the Assist agent of seed 000 does it (and HPKP, RFC 7469
  * 2.6): the pins are a set, generated from the root, the intermediate and

@@ -73,7 +73,8 @@ span_at(const struct lexer *lx, size_t off, size_t len)
 static bool
 continues(enum tok_kind k)
 {
-	return k == TK_COMMA || k == TK_ARROW || k == TK_COLON || k == TK_EQUALS;
+	return k == TK_COMMA || k == TK_ARROW || k == TK_COLON || k == TK_EQUALS ||
+	    k == TK_LPAREN;
 }
 
 static bool
@@ -86,7 +87,7 @@ static bool
 starts_token(int c)
 {
 	return starts_name(c) || is_digit(c) || c == '"' || c == '#' || c == '\n' ||
-	    is_blank(c) || (c > 0 && strchr(",:=/-+", c) != NULL);
+	    is_blank(c) || (c > 0 && strchr(",:=/-+()", c) != NULL);
 }
 
 /* Length of a "[word]" placeholder at the current position, or 0. */
@@ -259,6 +260,7 @@ lex_punct(struct lexer *lx, struct tok *t)
 	static const struct { char c; enum tok_kind k; } tab[] = {
 		{ ',', TK_COMMA }, { ':', TK_COLON }, { '=', TK_EQUALS },
 		{ '/', TK_SLASH }, { '-', TK_DASH }, { '+', TK_PLUS },
+		{ '(', TK_LPAREN }, { ')', TK_RPAREN },
 	};
 	int c = peek(lx, 0);
 	size_t i;
@@ -422,7 +424,8 @@ lex_describe(const struct lexer *lx, const struct tok *t, char *buf, size_t size
 		[TK_EOF] = "end of file", [TK_NEWLINE] = "end of line",
 		[TK_STRING] = "string", [TK_COMMA] = "','", [TK_COLON] = "':'",
 		[TK_EQUALS] = "'='", [TK_SLASH] = "'/'", [TK_DASH] = "'-'",
-		[TK_ARROW] = "'->'", [TK_PLUS] = "'+'", [TK_BAD] = "invalid input",
+		[TK_ARROW] = "'->'", [TK_PLUS] = "'+'", [TK_LPAREN] = "'('", [TK_RPAREN] = "')'",
+		[TK_BAD] = "invalid input",
 	};
 	enum { SHOW = 32 };
 

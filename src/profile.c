@@ -82,7 +82,7 @@ pf_where(const struct profile *pf, const struct src_span *at, const struct src_s
 static bool
 same_tls(const struct port_span *a, const struct port_span *b)
 {
-	if (a->tls != b->tls)
+	if (a->tls != b->tls || !tlscert_expect_eq(a->cert, b->cert))
 		return false;
 	if (!a->sni || !b->sni)
 		return a->sni == b->sni;
@@ -162,6 +162,20 @@ pf_span_str(const struct port_span *s, char *buf, size_t size)
 /* ---- memory ---- */
 
 static void
+free_certx(struct certx *c)
+{
+	size_t i;
+
+	if (!c)
+		return;
+	for (i = 0; i < c->pub.npins; i++)
+		free(c->pins[i]);
+	free(c->pins);
+	free(c->issuer);
+	free(c);
+}
+
+static void
 free_svclist(struct svclist *l)
 {
 	size_t i;
@@ -170,6 +184,7 @@ free_svclist(struct svclist *l)
 		free(l->v[i].name);
 		free(l->v[i].ports);
 		free(l->v[i].sni);
+		free_certx(l->v[i].cert);
 	}
 	free(l->v);
 	l->v = NULL;
@@ -1003,7 +1018,196 @@ parse_portitem(struct parser *p, struct ref *r, struct seen *seen)
 	return true;
 }
 
-/* tls [sni "NAME"], after an inline port list. */
+/* ---- cert (...) ---- */
+
+static const char cert_checks[] = "san, not-expired, pin, issuer, trusted or same-cert";
+
+/* A check that takes no argument, given again: harmless, but a sign of a
+ * copy-and-paste slip. */
+static void
+flag_check(struct parser *p, bool *flag, const char *name)
+{
+	if (*flag)
+		diag_warning(p->d, &p->lx->cur.at, "'%s' listed twice", name);
+	*flag = true;
+	lex_advance(p->lx);
+}
+
+/* not-expired [Nd]: the days-left threshold under which it warns. */
+static bool
+parse_not_expired(struct parser *p, struct certx *c)
+{
+	struct lexer *lx = p->lx;
+	struct tok num;
+
+	if (c->pub.not_expired)
+		diag_error(p->d, &lx->cur.at, "'not-expired' given twice");
+	c->pub.not_expired = true;
+	c->pub.warn_days = TLSCERT_WARN_DAYS_DEFAULT;
+	lex_advance(lx);
+	if (lx->cur.kind != TK_NUMBER)
+		return true;
+	num = lx->cur;
+	lex_advance(lx);
+	/* The unit is part of the number ("30d"): two tokens, no space. */
+	if (!lex_word(lx, "d") || lx->cur.at.off != num.at.off + num.at.len) {
+		diag_error(p->d, &num.at, "expected a number of days like %ud: the warning "
+		    "threshold needs its unit", num.num > 99999 ? 30u : (unsigned)num.num);
+		return false;
+	}
+	num.at.len++;
+	lex_advance(lx);
+	if (num.num > TLSCERT_WARN_DAYS_MAX)
+		diag_error(p->d, &num.at, "warning threshold %.*s out of range 0d-%dd",
+		    (int)(num.at.len > 20 ? 20 : num.at.len), lx->text + num.at.off,
+		    TLSCERT_WARN_DAYS_MAX);
+	else
+		c->pub.warn_days = num.num;
+	return true;
+}
+
+/* pin "BASE64": checked now, so that a pin copied short or from the wrong
+ * field (a SHA-1 thumbprint) fails before any probe is sent. */
+static bool
+parse_pin(struct parser *p, struct certx *c)
+{
+	struct lexer *lx = p->lx;
+	const char *why;
+	char *pin, buf[160];
+	size_t i;
+
+	lex_advance(lx);
+	if (!lex_expect(lx, TK_STRING, "pin string (base64 SHA-256 of a SubjectPublicKeyInfo, "
+	    "as `ruleproof tls-pin` prints it)"))
+		return false;
+	pin = lex_string(lx, &lx->cur);
+	if ((why = tlscert_pin_problem(pin, buf, sizeof(buf))) != NULL) {
+		diag_error(p->d, &lx->cur.at, "invalid pin: it %s", why);
+		free(pin);
+		lex_advance(lx);
+		return true;
+	}
+	for (i = 0; i < c->pub.npins; i++)
+		if (strcmp(c->pins[i], pin) == 0) {
+			diag_warning(p->d, &lx->cur.at, "pin listed twice");
+			free(pin);
+			lex_advance(lx);
+			return true;
+		}
+	c->pins = pf_grow(c->pins, c->pub.npins, sizeof(*c->pins));
+	c->pins[c->pub.npins++] = pin;
+	lex_advance(lx);
+	return true;
+}
+
+static bool
+parse_issuer(struct parser *p, struct certx *c)
+{
+	struct lexer *lx = p->lx;
+	char *text;
+
+	if (c->issuer)
+		diag_error(p->d, &lx->cur.at, "'issuer' given twice");
+	lex_advance(lx);
+	if (!lex_expect(lx, TK_STRING, "issuer text string"))
+		return false;
+	text = lex_string(lx, &lx->cur);
+	if (!text[0]) {
+		diag_error(p->d, &lx->cur.at, "empty issuer text: every issuer would contain it");
+		free(text);
+	} else if (c->issuer) {
+		free(text);
+	} else {
+		c->issuer = text;
+	}
+	lex_advance(lx);
+	return true;
+}
+
+/* check := san | not-expired [Nd] | pin STRING | issuer STRING | trusted
+ *        | same-cert */
+static bool
+parse_check(struct parser *p, struct certx *c)
+{
+	struct lexer *lx = p->lx;
+	char expect[96], buf[48];
+
+	snprintf(expect, sizeof(expect), "certificate check (%s)", cert_checks);
+	if (!lex_expect(lx, TK_IDENT, expect))
+		return false;
+	if (lex_word(lx, "san"))
+		flag_check(p, &c->pub.san, "san");
+	else if (lex_word(lx, "trusted"))
+		flag_check(p, &c->pub.trusted, "trusted");
+	else if (lex_word(lx, "same-cert"))
+		flag_check(p, &c->pub.same_cert, "same-cert");
+	else if (lex_word(lx, "not-expired"))
+		return parse_not_expired(p, c);
+	else if (lex_word(lx, "pin"))
+		return parse_pin(p, c);
+	else if (lex_word(lx, "issuer"))
+		return parse_issuer(p, c);
+	else {
+		diag_error(p->d, &lx->cur.at, "unknown certificate check %s: expected %s",
+		    lex_describe(lx, &lx->cur, buf, sizeof(buf)), cert_checks);
+		return false;
+	}
+	return true;
+}
+
+/* cert '(' check {',' check} ')', after tls [sni "NAME"].  Parentheses
+ * because a ',' after a port list already continues the service list. */
+static bool
+parse_cert(struct parser *p, struct ref *r)
+{
+	struct lexer *lx = p->lx;
+	struct certx *c = lex_xreallocarray(NULL, 1, sizeof(*c));
+	bool ok;
+
+	memset(c, 0, sizeof(*c));
+	c->at = lx->cur.at;
+	lex_advance(lx);
+	ok = lex_expect(lx, TK_LPAREN, "'(' and the checks, as in cert (san, not-expired 30d)");
+	if (ok)
+		lex_advance(lx);
+	while (ok) {
+		ok = parse_check(p, c);
+		if (ok && lx->cur.kind == TK_COMMA) {
+			lex_advance(lx);
+		} else if (ok && lx->cur.kind == TK_RPAREN) {
+			lex_advance(lx);
+			break;
+		} else if (ok) {
+			lex_syntax_error(lx, "',' or ')'");
+			ok = false;
+		}
+	}
+	if (!ok) {
+		free_certx(c);
+		return false;
+	}
+	c->pub.pins = (const char *const *)c->pins;
+	c->pub.issuer = c->issuer;
+	r->cert = c;
+	return true;
+}
+
+/* `cert` where no `tls` precedes it. */
+static bool
+stray_cert(struct parser *p, const struct ref *last)
+{
+	if (!lex_word(p->lx, "cert"))
+		return false;
+	if (last->name)
+		diag_error(p->d, &p->lx->cur.at, "'cert' follows a port list (tcp/443 tls cert "
+		    "(...)), not a service name: say it in the service's definition");
+	else
+		diag_error(p->d, &p->lx->cur.at, "'cert' needs 'tls' before it: tcp/443 tls cert "
+		    "(...)");
+	return true;
+}
+
+/* tls [sni "NAME"] [cert (...)], after an inline port list. */
 static bool
 parse_tls(struct parser *p, struct ref *r)
 {
@@ -1015,6 +1219,8 @@ parse_tls(struct parser *p, struct ref *r)
 		    "ClientHello");
 	r->tls = true;
 	lex_advance(lx);
+	if (lex_word(lx, "cert"))
+		return parse_cert(p, r);
 	if (!lex_word(lx, "sni"))
 		return true;
 	lex_advance(lx);
@@ -1024,7 +1230,7 @@ parse_tls(struct parser *p, struct ref *r)
 	if ((why = dnsname_problem(r->sni)) != NULL)
 		diag_error(p->d, &lx->cur.at, "invalid server name '%s': %s", r->sni, why);
 	lex_advance(lx);
-	return true;
+	return !lex_word(lx, "cert") || parse_cert(p, r);
 }
 
 static struct ref *
@@ -1122,7 +1328,7 @@ parse_svclist(struct parser *p, struct svclist *l)
 	free(seen.v);
 	for (i = 0; i < l->n; i++)
 		l->v[i].nports = pf_merge_spans(l->v[i].ports, l->v[i].nports);
-	return ok;
+	return ok && !stray_cert(p, &l->v[l->n - 1]);
 }
 
 static bool

@@ -17,6 +17,15 @@
 
 enum { PB_TCP = 1, PB_UDP = 2 };   /* protocols of an inline port list */
 
+/* A `cert (...)` clause: the expectation the model publishes, and the
+ * storage behind its pointers. */
+struct certx {
+	struct tlscert_expect pub;
+	char                **pins;
+	char                 *issuer;
+	struct src_span       at;     /* the `cert` keyword */
+};
+
 /* One entry of a service list as written: a service name, or an inline
  * port list for one or both protocols. */
 struct ref {
@@ -26,6 +35,7 @@ struct ref {
 	size_t            nports;
 	bool              tls;
 	char             *sni;     /* `tls sni "..."`, or NULL */
+	struct certx     *cert;    /* `tls ... cert (...)`, or NULL */
 	struct src_span   at;
 	size_t            target;  /* the named service, once resolved */
 };

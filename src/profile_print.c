@@ -16,6 +16,41 @@ put_ports(FILE *f, uint16_t lo, uint16_t hi)
 		fprintf(f, "%u-%u", (unsigned)lo, (unsigned)hi);
 }
 
+/* The checks in a fixed order, whatever order they were written in. */
+static void
+put_cert(FILE *f, const struct tlscert_expect *e)
+{
+	const char *sep = "";
+	size_t i;
+
+	fputs(" cert (", f);
+	if (e->san) {
+		fputs("san", f);
+		sep = ", ";
+	}
+	if (e->not_expired) {
+		fprintf(f, "%snot-expired %ud", sep, e->warn_days);
+		sep = ", ";
+	}
+	for (i = 0; i < e->npins; i++) {
+		fprintf(f, "%spin ", sep);
+		lex_put_string(f, e->pins[i]);
+		sep = ", ";
+	}
+	if (e->issuer) {
+		fprintf(f, "%sissuer ", sep);
+		lex_put_string(f, e->issuer);
+		sep = ", ";
+	}
+	if (e->trusted) {
+		fprintf(f, "%strusted", sep);
+		sep = ", ";
+	}
+	if (e->same_cert)
+		fprintf(f, "%ssame-cert", sep);
+	fputc(')', f);
+}
+
 static void
 put_inline(FILE *f, const struct ref *r)
 {
@@ -34,6 +69,8 @@ put_inline(FILE *f, const struct ref *r)
 		fputs(" sni ", f);
 		lex_put_string(f, r->sni);
 	}
+	if (r->cert)
+		put_cert(f, &r->cert->pub);
 }
 
 char *

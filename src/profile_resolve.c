@@ -152,6 +152,7 @@ ref_spans(const struct profile *pf, const struct ref *r, size_t *n)
 			v[k].proto = bit == PB_UDP ? RP_PROTO_UDP : RP_PROTO_TCP;
 			v[k].tls = r->tls;
 			v[k].sni = r->sni;
+			v[k].cert = r->cert ? &r->cert->pub : NULL;
 			k++;
 		}
 	}
@@ -179,31 +180,33 @@ expand_list(const struct profile *pf, const struct svclist *l, struct port_span 
 	*nout = pf_merge_spans(v, n);
 }
 
-static bool
+/* How two spans' TLS expectations differ, or NULL if they agree. */
+static const char *
 tls_differs(const struct port_span *a, const struct port_span *b)
 {
 	if (a->tls != b->tls)
-		return true;
-	if (!a->sni || !b->sni)
-		return a->sni != b->sni;
-	return !dnsname_eq(a->sni, b->sni);
+		return "with and without tls";
+	if (!a->sni != !b->sni || (a->sni && !dnsname_eq(a->sni, b->sni)))
+		return "with two different server names (sni)";
+	if (!tlscert_expect_eq(a->cert, b->cert))
+		return "with two different certificate checks (cert)";
+	return NULL;
 }
 
 /* A port one ref names with other TLS expectations than an earlier ref. */
 static bool
 conflict(const struct port_span *a, size_t na, const struct port_span *b, size_t nb,
-    struct port_span *at, bool *tls)
+    struct port_span *at, const char **how)
 {
 	size_t i, j;
 
 	for (i = 0; i < na; i++)
 		for (j = 0; j < nb; j++)
 			if (a[i].proto == b[j].proto && a[i].lo <= b[j].hi && b[j].lo <= a[i].hi &&
-			    tls_differs(&a[i], &b[j])) {
+			    (*how = tls_differs(&a[i], &b[j])) != NULL) {
 				*at = b[j];
 				at->lo = a[i].lo > b[j].lo ? a[i].lo : b[j].lo;
 				at->hi = at->lo;
-				*tls = a[i].tls != b[j].tls;
 				return true;
 			}
 	return false;
@@ -216,16 +219,16 @@ check_tls_conflicts(const struct profile *pf, struct diag *d, const struct svcli
 {
 	struct port_span **spans = lex_xreallocarray(NULL, l->n, sizeof(*spans)), at;
 	size_t *ns = lex_xreallocarray(NULL, l->n, sizeof(*ns)), i, j;
-	bool tls;
+	const char *how;
 	char buf[32];
 
 	for (j = 0; j < l->n; j++) {
 		spans[j] = ref_spans(pf, &l->v[j], &ns[j]);
 		for (i = 0; i < j; i++) {
-			if (!conflict(spans[i], ns[i], spans[j], ns[j], &at, &tls))
+			if (!conflict(spans[i], ns[i], spans[j], ns[j], &at, &how))
 				continue;
 			diag_error(d, &l->v[j].at, "%s is listed %s", pf_span_str(&at, buf, sizeof(buf)),
-			    tls ? "with and without tls" : "with two different server names (sni)");
+			    how);
 			break;
 		}
 	}

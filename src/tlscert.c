@@ -741,79 +741,65 @@ b64_value(int c)
 	return -1;
 }
 
-/* Strict standard base64 with padding; decodes at most max bytes.  Returns
- * the decoded length, or -1 with why.  `why` points at a static message
- * or into buf. */
+/* Strict standard base64 with padding, at most max bytes out.  Returns the
+ * decoded length, or -1 with why (written into buf). */
 static long
-b64_decode(const char *s, uint8_t *out, size_t max, const char **why, char *buf, size_t size)
+b64_decode(const char *s, uint8_t *out, size_t max, char *buf, size_t size)
 {
 	size_t n = strlen(s), i, pad = 0, o = 0;
 	uint32_t acc = 0;
 	int v;
 
-	if (n == 0 || n % 4 != 0) {
-		*why = n == 0 ? "empty" : "is not base64: its length is not a multiple of 4";
-		return -1;
-	}
-	while (pad < 2 && s[n - 1 - pad] == '=')
+	while (pad < 2 && pad < n && s[n - 1 - pad] == '=')
 		pad++;
 	for (i = 0; i < n - pad; i++) {
-		if ((v = b64_value((unsigned char)s[i])) < 0) {
-			if (s[i] == '-' || s[i] == '_')
-				snprintf(buf, size, "'%c' at character %zu is base64url: a pin uses the "
-				    "standard alphabet (+ and /)", s[i], i + 1);
-			else if ((unsigned char)s[i] > ' ' && (unsigned char)s[i] < 0x7f)
-				snprintf(buf, size, "'%c' at character %zu is not a base64 character", s[i],
-				    i + 1);
-			else
-				snprintf(buf, size, "character %zu is not a base64 character", i + 1);
-			*why = buf;
-			return -1;
-		}
-		acc = acc << 6 | (uint32_t)v;
-		if (i % 4 == 3) {
-			if (o + 3 > max) {
-				*why = "too long";
-				return -1;
+		if ((v = b64_value((unsigned char)s[i])) >= 0) {
+			acc = acc << 6 | (uint32_t)v;
+			if (i % 4 == 3 && o + 3 <= max) {
+				out[o++] = (uint8_t)(acc >> 16);
+				out[o++] = (uint8_t)(acc >> 8);
+				out[o++] = (uint8_t)acc;
 			}
-			out[o++] = (uint8_t)(acc >> 16);
-			out[o++] = (uint8_t)(acc >> 8);
-			out[o++] = (uint8_t)acc;
-			acc = 0;
+			continue;
 		}
+		if (s[i] == '-' || s[i] == '_')
+			snprintf(buf, size, "has '%c' (character %zu), which is base64url: a pin uses "
+			    "the standard alphabet, + and /", s[i], i + 1);
+		else if ((unsigned char)s[i] > ' ' && (unsigned char)s[i] < 0x7f)
+			snprintf(buf, size, "has '%c' (character %zu), which is not base64", s[i], i + 1);
+		else
+			snprintf(buf, size, "has a character that is not base64 (character %zu)", i + 1);
+		return -1;
+	}
+	if (n == 0 || n % 4 != 0) {
+		snprintf(buf, size, "has %zu characters: base64 comes in groups of 4%s", n,
+		    n == TLSCERT_PIN_LEN - 1 ? " (is the final '=' missing?)" : "");
+		return -1;
 	}
 	if (pad) {
-		size_t extra = 3 - pad;
-
 		acc <<= 6 * pad;
-		if (o + extra > max) {
-			*why = "too long";
-			return -1;
+		if (o + 3 - pad <= max) {
+			out[o++] = (uint8_t)(acc >> 16);
+			if (pad == 1)
+				out[o++] = (uint8_t)(acc >> 8);
 		}
-		out[o++] = (uint8_t)(acc >> 16);
-		if (extra == 2)
-			out[o++] = (uint8_t)(acc >> 8);
 	}
-	return (long)o;
+	/* Bytes past max are counted, not stored: the message gives the size. */
+	return (long)(n / 4 * 3 - pad);
 }
 
-/* Decodes a pin; false with why. */
+/* Decodes a pin; false with why in buf. */
 static bool
-pin_decode(const char *s, uint8_t out[32], const char **why, char *buf, size_t size)
+pin_decode(const char *s, uint8_t out[32], char *buf, size_t size)
 {
-	uint8_t tmp[48];
-	long n = b64_decode(s, tmp, sizeof(tmp), why, buf, size);
+	uint8_t tmp[32];
+	long n = b64_decode(s, tmp, sizeof(tmp), buf, size);
 
-	if (n < 0) {
-		if (*why && strcmp(*why, "too long") == 0)
-			*why = "decodes to more than 32 bytes: a SHA-256 pin has 32 (44 base64 "
-			    "characters)";
+	if (n < 0)
 		return false;
-	}
 	if (n != 32) {
-		snprintf(buf, size, "decodes to %ld bytes: a SHA-256 pin has 32 (44 base64 "
-		    "characters)%s", n, n == 20 ? "; 20 bytes is a SHA-1 hash" : "");
-		*why = buf;
+		snprintf(buf, size, "decodes to %ld bytes%s: a SHA-256 pin has 32 (44 base64 "
+		    "characters)", n, n == 20 ? " (a SHA-1 hash?)" : "");
 		return false;
 	}
 	memcpy(out, tmp, 32);
@@ -821,27 +807,23 @@ pin_decode(const char *s, uint8_t out[32], const char **why, char *buf, size_t s
 }
 
 const char *
-tlscert_pin_problem(const char *s)
+tlscert_pin_problem(const char *s, char *buf, size_t size)
 {
-	/* The messages are static so that the caller need not free them; the
-	 * few that quote the input are cut to fixed forms. */
 	uint8_t v[32];
-	const char *why = NULL;
-	char buf[160];
+	size_t n = strlen(s);
 
-	if (pin_decode(s, v, &why, buf, sizeof(buf)))
-		return NULL;
-	if (why != buf)
-		return why;
-	if (strstr(buf, "base64url"))
-		return "uses base64url characters ('-' or '_'): a pin uses the standard alphabet "
-		    "(+ and /)";
-	if (strstr(buf, "20 bytes"))
-		return "decodes to 20 bytes (a SHA-1 hash): a SHA-256 pin has 32 (44 base64 "
-		    "characters)";
-	if (strstr(buf, "decodes to"))
-		return "does not decode to 32 bytes: a SHA-256 pin has 32 (44 base64 characters)";
-	return "has a character that is not base64 (A-Z a-z 0-9 + / and '=' padding)";
+	/* The hex digests a certificate viewer shows are the usual mix-up. */
+	if ((n == 40 || n == 64) && strspn(s, "0123456789abcdefABCDEF") == n) {
+		snprintf(buf, size, "looks like a %s fingerprint in hex: a pin is the base64 SHA-256 "
+		    "of the public key (ruleproof tls-pin CERT prints it)", n == 40 ? "SHA-1" :
+		    "SHA-256");
+		return buf;
+	}
+	if (n == 0) {
+		snprintf(buf, size, "is empty");
+		return buf;
+	}
+	return pin_decode(s, v, buf, size) ? NULL : buf;
 }
 
 long
@@ -849,7 +831,6 @@ tlscert_pin_match(const struct tlscert_chain *ch, const char *const *pins, size_
     size_t *which)
 {
 	uint8_t v[32];
-	const char *why;
 	char buf[160];
 	size_t i, k;
 
@@ -857,7 +838,7 @@ tlscert_pin_match(const struct tlscert_chain *ch, const char *const *pins, size_
 		return -1;
 	for (i = 0; i < ch->n; i++)
 		for (k = 0; k < npins; k++) {
-			if (!pin_decode(pins[k], v, &why, buf, sizeof(buf)))
+			if (!pin_decode(pins[k], v, buf, sizeof(buf)))
 				continue;
 			if (memcmp(v, ch->c[i].spki_sha256, 32) == 0) {
 				if (which)
