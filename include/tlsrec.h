@@ -89,22 +89,25 @@ enum tls_res tls_record_next(const uint8_t *stream, size_t len, size_t *off,
  * handshake records concatenated (handshake messages may be split across
  * records, and several may share one), and the first cleartext alert.  The
  * walk stops at a ChangeCipherSpec or application-data record (what follows
- * is encrypted), at a record cut by the end of the bytes, or at a
- * cleartext alert. */
+ * is encrypted), at a record cut by the end of the bytes, at a cleartext
+ * alert, or when hs is full. */
 struct tls_flight {
 	size_t   hs_len;      /* handshake bytes written to the caller's hs */
-	size_t   consumed;    /* stream bytes of the whole records walked */
+	size_t   consumed;    /* stream bytes up to the end of the last
+	                         handshake or alert record walked */
 	uint16_t rec_version; /* version of the first record */
 	bool     has_alert;
 	uint8_t  alert_level, alert_desc;
 	bool     encrypted;   /* stopped at ChangeCipherSpec or application data */
 	bool     cut;         /* the last record was incomplete */
+	bool     full;        /* hs filled up: handshake bytes were left out */
 };
 
-/* hs (cap bytes) receives the handshake bytes.  TLS_OK when at least one
- * whole record was walked (more may still be wanted: see cut), NEED_MORE
- * when not even one, NOT_TLS / MALFORMED as for tls_record_next, MALFORMED
- * also when the handshake bytes exceed cap. */
+/* hs (cap bytes) receives the handshake bytes (as many as fit: see full).
+ * TLS_OK when at least one whole record was walked (more may still be
+ * wanted: see cut), NEED_MORE when not even one, NOT_TLS / MALFORMED as for
+ * tls_record_next (a non-TLS record after TLS ones is MALFORMED), MALFORMED
+ * also for an alert that is not two bytes of level and description. */
 enum tls_res tls_flight_read(const uint8_t *stream, size_t len, uint8_t *hs, size_t cap,
                              struct tls_flight *out, const char **why);
 

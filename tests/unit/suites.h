@@ -17,5 +17,6 @@ int register_manifest_tests(void);
 int register_rundiff_tests(void);
 int register_badinput_tests(void);
 int register_rootguard_tests(void);
+int register_tlsrec_tests(void);
 
 #endif
