@@ -217,7 +217,7 @@ flight_first(const uint8_t *hs, size_t cap, const struct tls_flight *f, size_t *
 	if (f->full || (f->hs_len >= 4 && m->body.len > cap - 4))
 		return fail(why, TLS_MALFORMED, "handshake message larger than the buffer");
 	if (f->encrypted)
-		return fail(why, TLS_MALFORMED, "handshake message cut by ChangeCipherSpec");
+		return fail(why, TLS_MALFORMED, "handshake message cut by encrypted records");
 	if (f->has_alert)
 		return fail(why, TLS_MALFORMED, "handshake message cut by an alert");
 	return r;
