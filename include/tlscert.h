@@ -103,8 +103,9 @@ const char *tlscert_date(int64_t t, char *buf, size_t size);
  * wildcard only as the whole leftmost label ("*.example.com", never
  * "f*.example.com" or "a.*.example.com"), matching exactly one non-empty
  * label; never a wildcard whose rest is a public suffix ("*.com",
- * "*.co.uk": the Public Suffix List, libpsl's built-in copy, whose
- * implicit "*" rule makes every unlisted top-level label a suffix too);
+ * "*.co.uk": the ICANN section of the Public Suffix List, libpsl's
+ * built-in copy, whose implicit "*" rule makes every unlisted top-level
+ * label a suffix too; the private section is no bar: *.appspot.com);
  * never a host that is itself a wildcard or has an empty label. */
 bool tlscert_name_matches(const char *pattern, const char *host);
 

@@ -84,7 +84,9 @@ put_hex(char *out, const uint8_t *v, size_t n)
 static const char *
 ossl_reason(char *buf, size_t size)
 {
-	unsigned long e = ERR_peek_last_error();
+	/* The first error is the cause (a bad base64 line); the later ones
+	 * are the layers that gave up because of it. */
+	unsigned long e = ERR_peek_error();
 	const char *r = e ? ERR_reason_error_string(e) : NULL;
 
 	snprintf(buf, size, "%s", r ? r : "unknown error");
@@ -420,8 +422,8 @@ pem_chain(const char *text, size_t len, bool *none, char *err, size_t errlen)
 	/* The loop ends at the end of the text (no further BEGIN line) or at
 	 * a block that is not a certificate. */
 	if (ERR_GET_REASON(ERR_peek_last_error()) != PEM_R_NO_START_LINE) {
-		snprintf(err, errlen, "certificate %zu: bad PEM block (%s)", ch->n + 1,
-		    ossl_reason(why, sizeof(why)));
+		snprintf(err, errlen, "certificate %zu: its PEM block holds no valid certificate "
+		    "(OpenSSL: %s)", ch->n + 1, ossl_reason(why, sizeof(why)));
 		goto fail;
 	}
 	if (ch->n == 0) {
@@ -585,7 +587,10 @@ too_broad(const char *rest, size_t n)
 		low[i] = (char)tolower((unsigned char)low[i]);
 	/* Without the built-in list (a libpsl built without one) only the
 	 * label count protects; libpsl in Debian has it. */
-	r = !memchr(low, '.', n) || (psl && psl_is_public_suffix(psl, low));
+	/* ICANN suffixes (and the implicit "*" rule for unlisted top-level
+	 * labels), not the private section: *.appspot.com is a real and valid
+	 * certificate name, as browsers agree. */
+	r = !memchr(low, '.', n) || (psl && psl_is_public_suffix2(psl, low, PSL_TYPE_ICANN));
 	free(low);
 	return r;
 }
@@ -1028,9 +1033,11 @@ check_validity(const struct tlscert_input *in, struct tlscert_eval *ev)
 	}
 	if (early) {
 		r = begin(ev, TLSCHK_NOT_EXPIRED, TLSCERT_FAIL);
-		say(r, "%s%s not valid before %s (%ld days after the time checked)", ei ? "certificate " : "",
-		    ei ? early->subject : "", tlscert_date(early->not_before, d, sizeof(d)),
-		    (long)floor_div(early->not_before - in->at + 86399, 86400));
+		left = (long)floor_div(early->not_before - in->at + 86399, 86400);
+		say(r, "not valid before %s (%ld day%s after the time checked)",
+		    tlscert_date(early->not_before, d, sizeof(d)), left, left == 1 ? "" : "s");
+		if (ei)
+			say(r, " (certificate %zu of the chain: %s)", ei + 1, early->subject);
 		return;
 	}
 	left = tlscert_days_left(first, in->at);

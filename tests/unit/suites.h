@@ -18,5 +18,6 @@ int register_rundiff_tests(void);
 int register_badinput_tests(void);
 int register_rootguard_tests(void);
 int register_tlsrec_tests(void);
+int register_tlscert_tests(void);
 
 #endif
