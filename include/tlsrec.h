@@ -80,8 +80,8 @@ struct tls_record {
 
 /* Reads the record at stream[*off] and advances *off past it.  NOT_TLS for
  * an unknown content type or a version not 3.x; MALFORMED for a length over
- * TLS_MAX_RECORD or an empty handshake/alert record; NEED_MORE when the
- * record is cut (including *off == len). */
+ * TLS_MAX_RECORD or an empty record other than application data
+ * (RFC 8446 5.1); NEED_MORE when the record is cut (including *off == len). */
 enum tls_res tls_record_next(const uint8_t *stream, size_t len, size_t *off,
                              struct tls_record *out, const char **why);
 
@@ -143,7 +143,11 @@ struct tls_client_hello {
 };
 
 /* Parses the body of a ClientHello handshake message (after the 4-byte
- * handshake header).  Trailing bytes after the extensions are malformed. */
+ * handshake header).  Only lengths that do not add up are malformed
+ * (trailing bytes after the extensions included); values the RFCs forbid
+ * but a fingerprint can still describe (an empty cipher list, an empty ALPN
+ * name, a repeated extension: its first copy is decoded) are kept as they
+ * are, since we record what crossed, not judge it. */
 enum tls_res tls_client_hello_parse(const uint8_t *body, size_t len,
                                     struct tls_client_hello *out, const char **why);
 
