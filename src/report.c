@@ -668,20 +668,6 @@ json_rules(const struct report *r)
 }
 
 static json_t *
-json_results(const struct report *r)
-{
-	json_t *a = json_array();
-	uint32_t i;
-
-	for (i = 0; a && i < plan_nprobes(r->pl); i++)
-		if (json_array_append_new(a, json_result(r, i)) != 0) {
-			json_decref(a);
-			return NULL;
-		}
-	return a;
-}
-
-static json_t *
 json_report(const struct report *r)
 {
 	const struct profile *prof = plan_profile(r->pl);
@@ -705,22 +691,66 @@ json_report(const struct report *r)
 	    "fail", (json_int_t)t->fail, "inconclusive", (json_int_t)t->inconclusive,
 	    "foreign_packets", (json_int_t)corr_foreign(r->c), "rules", (json_int_t)nrules,
 	    "rules_failing", (json_int_t)nfail,
-	    "rules", json_rules(r), "captures", json_captures(r), "results", json_results(r));
+	    "rules", json_rules(r), "captures", json_captures(r), "results", json_array());
 }
 
+#define JSON_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER)
+/* What jansson writes for the empty results array that closes the report,
+ * and the indent of an element of that array. */
+#define RESULTS_TAIL "\"results\": []\n}"
+#define RESULTS_INDENT "    "
+
+/* One result as an element of the results array: jansson's own layout,
+ * shifted by the array's depth. */
+static int
+stream_result(const struct report *r, uint32_t id, FILE *out)
+{
+	json_t *o = json_result(r, id);
+	char *txt = o ? json_dumps(o, JSON_FLAGS) : NULL;
+	const char *p;
+
+	json_decref(o);
+	if (!txt)
+		return -1;
+	fputs(RESULTS_INDENT, out);
+	for (p = txt; *p; p++) {
+		fputc(*p, out);
+		if (*p == '\n')
+			fputs(RESULTS_INDENT, out);
+	}
+	free(txt);
+	return 0;
+}
+
+/* The report is dumped without its results, then they are written one at a
+ * time in their place: the same bytes as dumping one tree, in memory
+ * proportional to one result rather than to a million. */
 int
 report_json(const struct report *r, FILE *out)
 {
 	json_t *o = json_report(r);
-	int rc;
+	char *head = o ? json_dumps(o, JSON_FLAGS) : NULL;
+	size_t hl = head ? strlen(head) : 0, tl = strlen(RESULTS_TAIL);
+	uint32_t i, n = plan_nprobes(r->pl);
+	int rc = 0;
 
-	if (!o)
-		return -1;
-	rc = json_dumpf(o, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(o);
-	if (rc == 0)
-		fputc('\n', out);
-	return rc == 0 ? 0 : -1;
+	if (!head)
+		return -1;
+	if (n == 0 || hl < tl || strcmp(head + hl - tl, RESULTS_TAIL) != 0) {
+		fputs(head, out);
+	} else {
+		fwrite(head, 1, hl - tl, out);
+		fputs("\"results\": [\n", out);
+		for (i = 0; i < n && rc == 0; i++) {
+			rc = stream_result(r, i, out);
+			fputs(i + 1 < n ? ",\n" : "\n", out);
+		}
+		fputs("  ]\n}", out);
+	}
+	free(head);
+	fputc('\n', out);
+	return rc;
 }
 
 /* ---- writing them all ---- */
