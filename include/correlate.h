@@ -101,6 +101,11 @@ void corr_set_skew(struct corr *, int64_t skew_us);
 /* Decides every probe; call once after all events. */
 void corr_finish(struct corr *);
 
+/* A probe's result, judged when asked from its compact observations (only
+ * arrivals and replies keep more than a few dozen bytes per probe).  The
+ * result lives in one of a few slots used in turn: it stays valid for the
+ * next 7 calls, so copy it to keep it longer.  NULL for an id out of the
+ * plan. */
 const struct probe_result *corr_result(const struct corr *, uint32_t id);
 /* Rule index, or PLAN_RULE_DEFAULT for the negative probes. */
 struct rule_summary corr_rule(const struct corr *, uint32_t rule);

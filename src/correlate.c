@@ -10,17 +10,53 @@
  * capturing for its silence to mean anything. */
 #define TRANSIT_US 250000
 
+/* What the captures said about one probe, kept densely by probe id: a
+ * million probes cost 40 bytes each.  Addresses are indexes into a table of
+ * the distinct ones seen; how a probe arrived and what came back are only
+ * kept for the probes that did arrive or got a reply, in side tables. */
 struct obs {
-	int64_t        sent_us, last_sent_us;
-	uint8_t        sent_seg, last_sent_seg, reply_seg, arrived_seg;
-	struct rp_addr sent_src, arr_src, arr_dst;
-	uint16_t       sent_sport, arr_sport, arr_dport;
-	unsigned       arr_vouched;
-	uint32_t       sent_frame, reply_frame, arrived_frame;
-	uint16_t       nsent, narrived, nhost_reply;
-	uint8_t        reply;          /* enum probe_event, EV_NONE if none */
-	uint8_t        ttl, itype, icode;
-	struct rp_addr from;
+	int64_t  sent_us, last_sent_us;
+	uint32_t sent_frame;
+	uint32_t sent_src;              /* address index + 1, 0 if never sent */
+	uint32_t arr;                   /* arrival index + 1, 0 if none */
+	uint32_t rep;                   /* reply index + 1, 0 if none */
+	uint16_t nsent, sent_sport;
+	uint8_t  sent_seg, last_sent_seg;
+};
+
+/* The first arrival of a probe at the far side, and how often it arrived. */
+struct arrival {
+	uint32_t src, dst;              /* address indexes */
+	uint32_t frame;
+	uint16_t sport, dport;
+	uint16_t count;
+	uint8_t  seg, vouched;
+};
+
+/* The reply that counts for a probe (see note_reply). */
+struct reply {
+	uint32_t frame;
+	uint32_t from;                  /* address index */
+	uint8_t  ev;                    /* enum probe_event */
+	uint8_t  seg, ttl, itype, icode;
+};
+
+/* The distinct addresses seen, each once; an open-addressing hash finds
+ * them. */
+struct addr_tab {
+	struct rp_addr *a;
+	size_t          n, cap;
+	uint32_t       *slot;           /* index + 1, 0 empty */
+	size_t          nslot;
+};
+
+/* corr_result() judges a probe when asked, from its observations, into one
+ * of these slots in turn: a result stays valid for CORR_RESULT_SLOTS - 1
+ * further calls. */
+#define CORR_RESULT_SLOTS 8
+struct result_ring {
+	struct probe_result r[CORR_RESULT_SLOTS];
+	unsigned            next;
 };
 
 /* An agent's captures of one endpoint: one per segment of the run (a run
@@ -36,7 +72,12 @@ struct corr {
 	 * from which its own SYN-ACKs came back, 0 when none did. */
 	uint8_t            **host_hops;
 	struct obs          *obs;
-	struct probe_result *res;
+	struct arrival      *arr;
+	size_t               narr, caparr;
+	struct reply        *rep;
+	size_t               nrep, caprep;
+	struct addr_tab      addrs;
+	struct result_ring  *ring;
 	struct cap_slot     *tx, *rx;        /* per endpoint */
 	struct rule_summary *rules;          /* per rule, then one for the default */
 	struct rule_summary  total;
@@ -55,11 +96,11 @@ corr_new(const struct plan *pl)
 		return NULL;
 	c->pl = pl;
 	c->obs = calloc(n ? n : 1, sizeof(*c->obs));
-	c->res = calloc(n ? n : 1, sizeof(*c->res));
+	c->ring = calloc(1, sizeof(*c->ring));
 	c->tx = calloc(ne ? ne : 1, sizeof(*c->tx));
 	c->rx = calloc(ne ? ne : 1, sizeof(*c->rx));
 	c->rules = calloc(nr + 1, sizeof(*c->rules));
-	if (!c->obs || !c->res || !c->tx || !c->rx || !c->rules) {
+	if (!c->obs || !c->ring || !c->tx || !c->rx || !c->rules) {
 		corr_free(c);
 		return NULL;
 	}
@@ -72,7 +113,11 @@ corr_free(struct corr *c)
 	if (!c)
 		return;
 	free(c->obs);
-	free(c->res);
+	free(c->arr);
+	free(c->rep);
+	free(c->addrs.a);
+	free(c->addrs.slot);
+	free(c->ring);
 	if (c->tx && c->rx) {
 		size_t e;
 		for (e = 0; e < profile_nendpoints(plan_profile(c->pl)); e++) {
@@ -136,19 +181,144 @@ corr_capture_at(const struct corr *c, size_t ep, bool at_sender, size_t seg)
 	return seg < s->nseg ? &s->seg[seg] : NULL;
 }
 
-static void
-note_reply(struct obs *o, const struct probe_match *m, const struct pkt *p)
+static uint32_t
+addr_hash(const struct rp_addr *a)
 {
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	h = (h ^ a->family) * 16777619u;
+	for (i = 0; i < sizeof(a->b); i++)
+		h = (h ^ a->b[i]) * 16777619u;
+	return h;
+}
+
+static bool
+addr_tab_grow(struct addr_tab *t)
+{
+	size_t ns = t->nslot ? t->nslot * 2 : 64, i;
+	uint32_t *slot = calloc(ns, sizeof(*slot));
+	struct rp_addr *a = t->n < t->cap ? t->a : realloc(t->a, ns / 2 * sizeof(*a));
+
+	if (!slot || !a) {
+		free(slot);
+		if (a)
+			t->a = a;
+		return false;
+	}
+	t->a = a;
+	t->cap = ns / 2;
+	for (i = 0; i < t->n; i++) {
+		size_t k = addr_hash(&t->a[i]) & (ns - 1);
+		while (slot[k])
+			k = (k + 1) & (ns - 1);
+		slot[k] = (uint32_t)i + 1;
+	}
+	free(t->slot);
+	t->slot = slot;
+	t->nslot = ns;
+	return true;
+}
+
+/* The address's index, added if new; UINT32_MAX when out of memory. */
+static uint32_t
+addr_index(struct addr_tab *t, const struct rp_addr *a)
+{
+	size_t k;
+
+	if ((t->n + 1) * 2 > t->nslot && !addr_tab_grow(t))
+		return UINT32_MAX;
+	for (k = addr_hash(a) & (t->nslot - 1); t->slot[k]; k = (k + 1) & (t->nslot - 1))
+		if (addr_eq(&t->a[t->slot[k] - 1], a))
+			return t->slot[k] - 1;
+	t->a[t->n] = *a;
+	t->slot[k] = (uint32_t)t->n + 1;
+	return (uint32_t)t->n++;
+}
+
+static const struct rp_addr *
+addr_at(const struct corr *c, uint32_t i)
+{
+	static const struct rp_addr none;
+
+	return i < c->addrs.n ? &c->addrs.a[i] : &none;
+}
+
+/* A new element of a side table (*n of *cap), or NULL when out of memory. */
+static void *
+side_add(void **tab, size_t *n, size_t *cap, size_t size)
+{
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 64;
+		void *t = realloc(*tab, nc * size);
+		if (!t)
+			return NULL;
+		*tab = t;
+		*cap = nc;
+	}
+	return memset((char *)*tab + (*n)++ * size, 0, size);
+}
+
+static const struct reply *
+reply_of(const struct corr *c, const struct obs *o)
+{
+	return o->rep ? &c->rep[o->rep - 1] : NULL;
+}
+
+static uint8_t
+reply_ev(const struct corr *c, const struct obs *o)
+{
+	return o->rep ? c->rep[o->rep - 1].ev : EV_NONE;
+}
+
+static void
+note_reply(struct corr *c, struct obs *o, const struct probe_match *m, const struct pkt *p)
+{
+	struct reply *r;
+
 	/* A positive answer outranks a refusal: it is proof of crossing. */
-	if (o->reply != EV_NONE && !(m->ev == EV_ANSWER && o->reply != EV_ANSWER))
+	if (o->rep) {
+		r = &c->rep[o->rep - 1];
+		if (!(m->ev == EV_ANSWER && r->ev != EV_ANSWER))
+			return;
+	} else {
+		r = side_add((void **)&c->rep, &c->nrep, &c->caprep, sizeof(*r));
+		if (!r)
+			return;
+		o->rep = (uint32_t)c->nrep;
+	}
+	r->ev = (uint8_t)m->ev;
+	r->frame = m->frame;
+	r->seg = m->seg;
+	r->ttl = p->ip.ttl;
+	r->from = addr_index(&c->addrs, &p->ip.src);
+	r->itype = p->icmp_type;
+	r->icode = p->icmp_code;
+}
+
+static void
+note_arrival(struct corr *c, struct obs *o, const struct probe_match *m, const struct pkt *p)
+{
+	struct arrival *a;
+
+	if (o->arr) {
+		a = &c->arr[o->arr - 1];
+		if (a->count < UINT16_MAX)
+			a->count++;
 		return;
-	o->reply = (uint8_t)m->ev;
-	o->reply_frame = m->frame;
-	o->reply_seg = m->seg;
-	o->ttl = p->ip.ttl;
-	o->from = p->ip.src;
-	o->itype = p->icmp_type;
-	o->icode = p->icmp_code;
+	}
+	a = side_add((void **)&c->arr, &c->narr, &c->caparr, sizeof(*a));
+	if (!a)
+		return;
+	o->arr = (uint32_t)c->narr;
+	a->count = 1;
+	a->frame = m->frame;
+	a->seg = m->seg;
+	a->src = addr_index(&c->addrs, &p->ip.src);
+	a->dst = addr_index(&c->addrs, &p->ip.dst);
+	a->sport = p->l4.sport;
+	a->dport = p->l4.dport;
+	a->vouched = (uint8_t)m->vouched;
 }
 
 void
@@ -170,7 +340,7 @@ corr_event(struct corr *c, const struct probe_match *m, const struct pkt *p, int
 			o->sent_us = ts_us;
 			o->sent_frame = m->frame;
 			o->sent_seg = m->seg;
-			o->sent_src = p->ip.src;
+			o->sent_src = addr_index(&c->addrs, &p->ip.src) + 1;
 			o->sent_sport = p->l4.sport;
 		}
 		if (o->nsent == 0 || ts_us > o->last_sent_us) {
@@ -181,26 +351,14 @@ corr_event(struct corr *c, const struct probe_match *m, const struct pkt *p, int
 			o->nsent++;
 		break;
 	case EV_ARRIVED:
-		if (o->narrived == 0) {
-			o->arrived_frame = m->frame;
-			o->arrived_seg = m->seg;
-			o->arr_src = p->ip.src;
-			o->arr_dst = p->ip.dst;
-			o->arr_sport = p->l4.sport;
-			o->arr_dport = p->l4.dport;
-			o->arr_vouched = m->vouched;
-		}
-		if (o->narrived < UINT16_MAX)
-			o->narrived++;
-		break;
-	case EV_HOST_REPLY:
-		o->nhost_reply++;
+		note_arrival(c, o, m, p);
 		break;
 	case EV_ANSWER:
 	case EV_RESET:
 	case EV_UNREACH:
-		note_reply(o, m, p);
+		note_reply(c, o, m, p);
 		break;
+	case EV_HOST_REPLY:
 	case EV_NONE:
 		break;
 	}
@@ -345,13 +503,65 @@ any_complete(const struct cap_slot *s)
 	return false;
 }
 
+/* One probe's observations as the judgement reads them. */
+struct obs_view {
+	int64_t        sent_us, last_sent_us;
+	uint8_t        sent_seg, last_sent_seg, reply_seg, arrived_seg;
+	struct rp_addr sent_src, arr_src, arr_dst;
+	uint16_t       sent_sport, arr_sport, arr_dport;
+	unsigned       arr_vouched;
+	uint32_t       sent_frame, reply_frame, arrived_frame;
+	uint16_t       nsent, narrived;
+	uint8_t        reply;          /* enum probe_event, EV_NONE if none */
+	uint8_t        ttl, itype, icode;
+	struct rp_addr from;
+};
+
+static void
+expand(const struct corr *c, uint32_t id, struct obs_view *v)
+{
+	const struct obs *o = &c->obs[id];
+	const struct reply *rp = reply_of(c, o);
+
+	memset(v, 0, sizeof(*v));
+	v->sent_us = o->sent_us;
+	v->last_sent_us = o->last_sent_us;
+	v->sent_seg = o->sent_seg;
+	v->last_sent_seg = o->last_sent_seg;
+	v->sent_frame = o->sent_frame;
+	v->nsent = o->nsent;
+	v->sent_sport = o->sent_sport;
+	if (o->sent_src)
+		v->sent_src = *addr_at(c, o->sent_src - 1);
+	if (o->arr) {
+		const struct arrival *a = &c->arr[o->arr - 1];
+		v->narrived = a->count;
+		v->arrived_frame = a->frame;
+		v->arrived_seg = a->seg;
+		v->arr_src = *addr_at(c, a->src);
+		v->arr_dst = *addr_at(c, a->dst);
+		v->arr_sport = a->sport;
+		v->arr_dport = a->dport;
+		v->arr_vouched = a->vouched;
+	}
+	if (rp) {
+		v->reply = rp->ev;
+		v->reply_frame = rp->frame;
+		v->reply_seg = rp->seg;
+		v->ttl = rp->ttl;
+		v->itype = rp->itype;
+		v->icode = rp->icode;
+		v->from = *addr_at(c, rp->from);
+	}
+}
+
 /* Why the far side's silence about this probe cannot be trusted, or
  * INC_NONE.  The last try is the one judged: a complete far-side capture
  * must have been live from before it left until it could have arrived,
  * clock skew included, and without a drop; and the sender's capture of
  * that try must be lossless, or a reply may have gone unseen. */
 static enum inconclusive_reason
-rx_doubt(const struct cap_slot *rx, const struct cap_slot *tx, const struct obs *o,
+rx_doubt(const struct cap_slot *rx, const struct cap_slot *tx, const struct obs_view *o,
     int64_t skew_us)
 {
 	const struct agent_meta *cover = NULL;
@@ -371,7 +581,7 @@ rx_doubt(const struct cap_slot *rx, const struct cap_slot *tx, const struct obs 
 }
 
 static void
-classify_crossed(const struct obs *o, struct probe_result *r)
+classify_crossed(const struct obs_view *o, struct probe_result *r)
 {
 	r->obs = OBS_OPEN;
 	if (o->reply == EV_ANSWER)
@@ -395,7 +605,7 @@ hops_of(uint8_t ttl)
  * host's behalf; one from as far is the host's.  Returns false when there
  * is no SYN-ACK from that address to compare with. */
 static bool
-classify_reset_by_hops(const struct corr *c, const struct probe *p, const struct obs *o,
+classify_reset_by_hops(const struct corr *c, const struct probe *p, const struct obs_view *o,
     struct probe_result *r)
 {
 	uint8_t ref = c->host_hops ? c->host_hops[p->dst][p->dst_addr] : 0, h = hops_of(o->ttl);
@@ -415,7 +625,7 @@ classify_reset_by_hops(const struct corr *c, const struct probe *p, const struct
 }
 
 static void
-classify_stopped(const struct corr *c, const struct probe *p, const struct obs *o,
+classify_stopped(const struct corr *c, const struct probe *p, const struct obs_view *o,
     const struct cap_slot *rx, const struct cap_slot *tx, struct probe_result *r)
 {
 	enum inconclusive_reason doubt = rx_doubt(rx, tx, o, c->skew_us);
@@ -442,13 +652,13 @@ classify_stopped(const struct corr *c, const struct probe *p, const struct obs *
 }
 
 static void
-classify(struct corr *c, uint32_t id)
+classify(const struct corr *c, uint32_t id, struct probe_result *r)
 {
 	const struct probe *p = plan_probe(c->pl, id);
-	const struct obs *o = &c->obs[id];
+	struct obs_view ov, *o = &ov;
 	const struct cap_slot *tx = &c->tx[p->src], *rx = &c->rx[p->dst];
-	struct probe_result *r = &c->res[id];
 
+	expand(c, id, o);
 	memset(r, 0, sizeof(*r));
 	r->sent_us = o->sent_us;
 	r->reply_ttl = o->ttl;
@@ -519,13 +729,14 @@ learn_host_hops(struct corr *c)
 		return;
 	for (i = 0; i < plan_nprobes(c->pl); i++) {
 		const struct probe *p = plan_probe(c->pl, i);
-		const struct obs *o = &c->obs[i];
+		const struct reply *rp = reply_of(c, &c->obs[i]);
 		uint8_t *slot = c->host_hops[p->dst] ? &c->host_hops[p->dst][p->dst_addr] : NULL;
 		uint8_t h;
 
-		if (!slot || o->reply != EV_ANSWER || !addr_eq(&o->from, plan_probe_dst(c->pl, p)))
+		if (!slot || !rp || rp->ev != EV_ANSWER || !addr_eq(addr_at(c, rp->from),
+		    plan_probe_dst(c->pl, p)))
 			continue;
-		h = (uint8_t)(hops_of(o->ttl) + 1);
+		h = (uint8_t)(hops_of(rp->ttl) + 1);
 		if (*slot == 0 || h < *slot)
 			*slot = h;
 	}
@@ -549,16 +760,24 @@ corr_finish(struct corr *c)
 		learn_host_hops(c);
 	for (i = 0; i < plan_nprobes(c->pl); i++) {
 		const struct probe *p = plan_probe(c->pl, i);
-		classify(c, i);
-		tally(&c->rules[p->rule == PLAN_RULE_DEFAULT ? nr : p->rule], c->res[i].verdict);
-		tally(&c->total, c->res[i].verdict);
+		struct probe_result r;
+
+		classify(c, i, &r);
+		tally(&c->rules[p->rule == PLAN_RULE_DEFAULT ? nr : p->rule], r.verdict);
+		tally(&c->total, r.verdict);
 	}
 }
 
 const struct probe_result *
 corr_result(const struct corr *c, uint32_t id)
 {
-	return id < plan_nprobes(c->pl) ? &c->res[id] : NULL;
+	struct probe_result *r;
+
+	if (id >= plan_nprobes(c->pl))
+		return NULL;
+	r = &c->ring->r[c->ring->next++ % CORR_RESULT_SLOTS];
+	classify(c, id, r);
+	return r;
 }
 
 struct rule_summary
@@ -635,7 +854,7 @@ static void
 append_translation(const struct corr *c, uint32_t id, char *buf, size_t len)
 {
 	const struct probe *p = plan_probe(c->pl, id);
-	const struct probe_result *r = &c->res[id];
+	const struct probe_result *r = corr_result(c, id);
 	char a[ADDR_STRLEN], b[ADDR_STRLEN], x[ADDR_STRLEN], y[ADDR_STRLEN];
 	size_t n = strlen(buf);
 
@@ -650,7 +869,7 @@ void
 probe_result_detail(const struct corr *c, uint32_t id, char *buf, size_t len)
 {
 	const struct probe *p = plan_probe(c->pl, id);
-	const struct probe_result *r = &c->res[id];
+	const struct probe_result *r = corr_result(c, id);
 	const char *dst = profile_endpoint(plan_profile(c->pl), p->dst)->name;
 	const char *what = p->proto == RP_PROTO_UDP ? "datagram" : "SYN";
 	bool v6 = addr_is_v6(&r->reply_from);
@@ -660,7 +879,7 @@ probe_result_detail(const struct corr *c, uint32_t id, char *buf, size_t len)
 	addr_fmt(&r->reply_from, from);
 	switch (r->ev) {
 	case EVD_ARRIVED:
-		if (c->obs[id].reply == EV_UNREACH)
+		if (reply_ev(c, &c->obs[id]) == EV_UNREACH)
 			snprintf(buf, len, "%s arrived at %s; %s %u/%u%s from %s", what, dst, icmp, r->icmp_type,
 			    r->icmp_code, icmp_meaning(v6, r->icmp_type, r->icmp_code), from);
 		else
