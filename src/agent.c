@@ -13,6 +13,7 @@
 #include "capture.h"
 #include "privdrop.h"
 #include "probekind.h"
+#include "sendsched.h"
 #include "sigfd.h"
 
 #define NS_PER_S 1000000000LL
@@ -243,8 +244,9 @@ struct sender {
 	struct crafter          cr;
 	struct probeid         *pid;
 	int                     sigfd, dlt;
-	int64_t                 deadline, gap, next;
-	unsigned                batch;      /* probes sent per wait for the rate */
+	int64_t                 deadline;
+	struct sendsched        sched;      /* when each probe may leave */
+	struct sendperm         order;      /* in which order they leave */
 	uint8_t                *answered;   /* per probe id */
 	struct agent_progress   dummy;
 	struct agent_progress  *prog;
@@ -276,21 +278,6 @@ on_own_packet(void *arg, const uint8_t *frame, size_t caplen)
 	}
 }
 
-/* Probes are sent in batches of up to SEND_BATCH, one batch per about
- * BATCH_NS: the schedule stays exact over time (each probe has its slot),
- * while the costs per wait (a capture drain, a clock read, a sleep) are
- * spread over the batch at high rates.  At low rates a batch is 1. */
-#define SEND_BATCH 64
-#define BATCH_NS   200000
-
-static unsigned
-sender_batch(int64_t gap)
-{
-	int64_t b = gap > 0 ? BATCH_NS / gap : SEND_BATCH;
-
-	return b < 1 ? 1 : b > SEND_BATCH ? SEND_BATCH : (unsigned)b;
-}
-
 /* Waits for the next slot of the rate; 0 to go on, -1 to stop sending. */
 static int
 pace(struct sender *s)
@@ -302,7 +289,8 @@ pace(struct sender *s)
 	 * our own SYNs and drops the evidence. */
 	if (capture_drain(s->cap, s->m->error, sizeof(s->m->error)) < 0)
 		return -1;
-	w = wait_and_capture(s->cap, s->sigfd, -1, s->next, s->m->error, sizeof(s->m->error));
+	w = wait_and_capture(s->cap, s->sigfd, -1, sendsched_due(&s->sched), s->m->error,
+	    sizeof(s->m->error));
 
 	if (w < 0)
 		return -1;
@@ -327,14 +315,14 @@ send_pass(struct sender *s, bool retry)
 {
 	const struct plan *pl = s->cfg->plan;
 	unsigned inbatch = 0;
-	uint32_t i;
+	uint32_t k, i;
 
-	for (i = 0; i < plan_nprobes(pl); i++) {
-		const struct probe *p = plan_probe(pl, i);
+	for (k = 0; k < plan_nprobes(pl); k++) {
+		const struct probe *p = plan_probe(pl, i = (uint32_t)sendperm_at(&s->order, k));
 		if (p->src != s->cfg->endpoint || (retry && s->answered[i]) ||
 		    (s->cfg->skip && s->cfg->skip[i]))
 			continue;
-		if (inbatch++ % s->batch == 0 && pace(s) != 0)
+		if (inbatch++ % s->sched.batch == 0 && pace(s) != 0)
 			return -1;
 		if (send_one(&s->cr, s->pid, s->cfg, p) == 0) {
 			if (!retry)
@@ -343,7 +331,7 @@ send_pass(struct sender *s, bool retry)
 		} else if (s->m->send_errors++ == 0) {
 			log_warnx(s->cfg->log, "send: %s", crafter_error(&s->cr));
 		}
-		s->next += s->gap;
+		sendsched_sent(&s->sched, 1);
 	}
 	return 0;
 }
@@ -390,7 +378,7 @@ send_rounds(struct sender *s)
 	 * see the far side, so a silent drop is retried too, which is what
 	 * tells it apart from a lost packet. */
 	for (round = 0; round < s->cfg->retries && unanswered(s) > 0; round++) {
-		s->next = now_ns(CLOCK_MONOTONIC);
+		sendsched_restart(&s->sched, now_ns(CLOCK_MONOTONIC));
 		if (send_pass(s, true) != 0 || linger(s) != 0)
 			return;
 	}
@@ -406,8 +394,6 @@ agent_send(const struct agent_cfg *cfg)
 
 	s.sigfd = sigfd_open();
 	s.deadline = now_ns(CLOCK_MONOTONIC) + (int64_t)cfg->max_seconds * NS_PER_S;
-	s.gap = NS_PER_S / (cfg->rate ? cfg->rate : 1);
-	s.batch = sender_batch(s.gap);
 	s.prog = cfg->progress ? cfg->progress : &s.dummy;
 	meta_init(&m, cfg, "send");
 	if (s.sigfd < 0 || (metafd = open_outputs(&m, &s.cap, cfg)) < 0)
@@ -422,7 +408,8 @@ agent_send(const struct agent_cfg *cfg)
 	} else if (drop_privileges(&m, cfg) == 0) {
 		capture_set_sink(s.cap, on_own_packet, &s);
 		notify_ready(cfg->ready_fd);
-		s.next = now_ns(CLOCK_MONOTONIC);
+		sendsched_init(&s.sched, cfg->rate, now_ns(CLOCK_MONOTONIC));
+		sendperm_init(&s.order, plan_nprobes(cfg->plan), cfg->key);
 		send_rounds(&s);
 	}
 	if (s.cr.l4)

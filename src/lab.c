@@ -511,10 +511,29 @@ show_progress(struct lab *lab, bool last)
 /* Waits for the agents in [from, to) to exit, up to timeout_ms or (when
  * watching) a signal.  Returns 0 when all exited, 1 on a signal, -1 on
  * timeout. */
+/* Probes sent so far by all senders, first tries and retries. */
+static uint64_t
+progress_sent(const struct lab *lab)
+{
+	uint64_t n = 0;
+	size_t i;
+
+	for (i = 0; lab->prog && i < lab->nprog; i++)
+		n += atomic_load(&lab->prog[i].sent) + atomic_load(&lab->prog[i].retried);
+	return n;
+}
+
+/* How long senders may go without sending a probe once past their time:
+ * the time is computed from the asked rate, which a loaded machine may not
+ * reach; a sender still making progress is not cut off (the agents bound
+ * their own life). */
+#define STALL_MS 5000
+
 static int
 wait_exit(struct lab *lab, size_t from, size_t to, long timeout_ms, bool watch)
 {
-	long waited = 0;
+	long waited = 0, moved = 0;
+	uint64_t last = watch ? progress_sent(lab) : 0;
 	size_t i, left;
 
 	for (;;) {
@@ -528,7 +547,11 @@ wait_exit(struct lab *lab, size_t from, size_t to, long timeout_ms, bool watch)
 			return 1;
 		if (watch)
 			show_progress(lab, false);
-		if (waited >= timeout_ms)
+		if (watch && progress_sent(lab) != last) {
+			last = progress_sent(lab);
+			moved = waited;
+		}
+		if (waited >= timeout_ms && !(watch && waited - moved < STALL_MS))
 			return -1;
 		usleep(10000);
 		waited += 10;

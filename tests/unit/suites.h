@@ -19,5 +19,6 @@ int register_badinput_tests(void);
 int register_rootguard_tests(void);
 int register_tlsrec_tests(void);
 int register_tlscert_tests(void);
+int register_sendsched_tests(void);
 
 #endif
