@@ -1109,13 +1109,35 @@ check_trusted(const struct tlscert_input *in, struct tlscert_eval *ev)
 		say(r, "%s", why);
 }
 
+static const char *
+peer_label(const struct tlscert_peer *p)
+{
+	return p->label ? p->label : "another port";
+}
+
+/* Is peer i's label this port's, or one an earlier peer with a
+ * certificate had?  A port probed from several sources is listed once. */
+static bool
+label_seen(const struct tlscert_input *in, size_t i)
+{
+	size_t k;
+
+	if (in->label && strcmp(peer_label(&in->peers[i]), in->label) == 0)
+		return true;
+	for (k = 0; k < i; k++)
+		if (in->peers[k].chain && tlscert_chain_len(in->peers[k].chain) &&
+		    strcmp(peer_label(&in->peers[k]), peer_label(&in->peers[i])) == 0)
+			return true;
+	return false;
+}
+
 static void
 check_same(const struct tlscert_input *in, struct tlscert_eval *ev)
 {
 	const struct tlscert_info *leaf = tlscert_at(in->chain, 0), *o;
 	const char *me = in->label ? in->label : "this port";
 	struct tlscert_result *r;
-	size_t i, cmp = 0, diff = 0;
+	size_t i, cmp = 0, diff = 0, shown;
 
 	for (i = 0; i < in->npeers; i++)
 		if (in->peers[i].chain && tlscert_chain_len(in->peers[i].chain)) {
@@ -1130,18 +1152,21 @@ check_same(const struct tlscert_input *in, struct tlscert_eval *ev)
 	r = begin(ev, TLSCHK_SAME_CERT, diff ? TLSCERT_FAIL : TLSCERT_PASS);
 	if (!diff) {
 		say(r, "%s presents the same leaf (SHA-1 %s) as", me, leaf->sha1);
-		for (i = 0; i < in->npeers; i++)
-			if (in->peers[i].chain && tlscert_chain_len(in->peers[i].chain))
-				say(r, " %s", in->peers[i].label ? in->peers[i].label : "?");
+		for (i = 0, shown = 0; i < in->npeers; i++)
+			if (in->peers[i].chain && tlscert_chain_len(in->peers[i].chain) &&
+			    !label_seen(in, i))
+				say(r, "%s %s", shown++ ? "," : "", peer_label(&in->peers[i]));
+		if (!shown)
+			say(r, " the other probes of %s", me);
 		return;
 	}
 	say(r, "%s presents SHA-1 %s but", me, leaf->sha1);
-	for (i = 0; i < in->npeers; i++) {
+	for (i = 0, shown = 0; i < in->npeers; i++) {
 		if (!in->peers[i].chain || tlscert_leaf_equal(in->chain, in->peers[i].chain))
 			continue;
 		if (!(o = tlscert_at(in->peers[i].chain, 0)))
 			continue;
-		say(r, " %s presents SHA-1 %s (%s)", in->peers[i].label ? in->peers[i].label : "?",
+		say(r, "%s %s presents SHA-1 %s (%s)", shown++ ? "," : "", peer_label(&in->peers[i]),
 		    o->sha1, o->subject);
 	}
 }

@@ -940,7 +940,7 @@ test_eval_same_inside(void)
 	X509 *a, *b, *v[2];
 	struct tlscert_chain *ca, *ca2, *cb, *full;
 	struct tlscert_expect e = { .same_cert = true };
-	struct tlscert_peer peers[2];
+	struct tlscert_peer peers[4];
 	struct tlscert_input in = { .expect = &e, .at = T0, .label = "tcp/443" };
 	struct tlscert_result r;
 	char want[400];
@@ -959,14 +959,27 @@ test_eval_same_inside(void)
 	peers[0].chain = ca2;
 	peers[1].label = "tcp/9443";
 	peers[1].chain = NULL;
+	/* The same ports probed from other sources: listed once, or not. */
+	peers[2].label = "tcp/8443";
+	peers[2].chain = ca2;
+	peers[3].label = "tcp/443";
+	peers[3].chain = ca2;
 	in.peers = peers;
-	in.npeers = 2;
+	in.npeers = 4;
 	r = eval1(&in);
 	CU_ASSERT_EQUAL(r.check, TLSCHK_SAME_CERT);
 	CU_ASSERT_EQUAL(r.verdict, TLSCERT_PASS);
 	snprintf(want, sizeof(want), "tcp/443 presents the same leaf (SHA-1 %s) as tcp/8443",
 	    tlscert_at(ca, 0)->sha1);
 	CU_ASSERT_STRING_EQUAL(r.reason, want);
+	in.peers = peers + 3;
+	in.npeers = 1;
+	r = eval1(&in);
+	snprintf(want, sizeof(want), "tcp/443 presents the same leaf (SHA-1 %s) as the other "
+	    "probes of tcp/443", tlscert_at(ca, 0)->sha1);
+	CU_ASSERT_STRING_EQUAL(r.reason, want);
+	in.peers = peers;
+	in.npeers = 2;
 	peers[0].chain = cb;
 	r = eval1(&in);
 	CU_ASSERT_EQUAL(r.verdict, TLSCERT_FAIL);

@@ -5,6 +5,13 @@
 # CP server takes 443, so 8443 is not opened; * ports are customizable); TLS
 # as its tables and seed 004 say; zones of "Deployments Across Public and
 # Private Security Zones" (CP and Portal public, Core/App and DB private).
+# Certificate checks on 443 as the seeds state them: san, since "the
+# certificates must correspond to the FQDN assigned to the servers" (seed
+# 000, multiple servers) and must be "a wildcard or SAN certificate" (seed
+# 004); not-expired, since seed 004 renews an expired site certificate.  Not
+# same-cert: Portal and CP are different servers, which may share one SAN or
+# wildcard certificate or each have their own.  None on 6443: the installer
+# generates that internal certificate itself.
 profile "Workspace ONE Assist on-premises, multiple servers"
 source  "Workspace ONE Assist network and firewall requirements (seed 000)"
 
@@ -18,7 +25,7 @@ role cp      "Connection Proctor (CP) Server" in public
 role core    "Core/App Server" in private
 role db      "MS SQL Database Server" in private
 
-service https    = tcp/443 tls  # Portal Services, T10 API, CP Service (443*)
+service https    = tcp/443 tls cert (san, not-expired)  # Portal Services, T10 API, CP Service (443*)
 service mgmt-web = tcp/6443 tls # Management website, internal SSL certificate (6443*)
 service dtp      = tcp/8865     # Data Tier Proxy
 service msg      = tcp/8866     # Messaging Entity

@@ -18,6 +18,19 @@
 # site certificate secures 443 and the Connection Proctor on 8443.  The SNI
 # of those probes is the server's FQDN, which only the site knows
 # (`host assist ... fqdn "..."`).
+# The certificate checks are the ones the seeds state for this deployment:
+# - san: "It corresponds to the FQDN" (seed 000, Site SSL/TLS Certificate,
+#   single server) and "You must provide the SSL certificate as a wildcard
+#   or SAN certificate" (seed 004);
+# - same-cert: the one site certificate "is used in IIS for the Portal
+#   Services bound to port 443" and "for the Connection Proctor Service
+#   bound to port 8443" (seed 000);
+# - not-expired (warning under 30 days left): seed 004's procedure renews
+#   an expired site certificate and updates its thumbprint.
+# No pin: seed 000's b64pubkeys value is the customer's own
+# ("{ENTER SSL HASH HERE}"); add `pin "..."` (ruleproof tls-pin CERT) when
+# the agents pin a self-signed certificate.  No trusted: a certificate from
+# a well-known CA is advised, a self-signed one with pinning allowed.
 
 profile "Workspace ONE Assist on-premises, single server"
 source  "Workspace ONE Assist network and firewall requirements (seed 000)"
@@ -30,8 +43,8 @@ zone private "Private zone"
 role assist "Workspace ONE Assist server (all in one: Portal, CP, T10)" in public
 role db     "MS SQL Database Server" in private
 
-service portal = tcp/443 tls    # Portal Services and T10 API (customizable)
-service cp     = tcp/8443 tls   # Connection Proctor Service (customizable)
+service portal = tcp/443 tls cert (san, not-expired, same-cert)    # Portal Services and T10 API (customizable)
+service cp     = tcp/8443 tls cert (san, not-expired, same-cert)   # Connection Proctor Service (customizable)
 service mssql  = tcp/1433
 
 section "On-Prem Config: Firewall Rules, Single-Server On-Prem Deployment"
