@@ -41,6 +41,11 @@ struct agent_cfg {
 	bool                 signal_stops; /* listener: a signal is the normal way to stop */
 	struct agent_progress *progress;   /* sender: counters to update, or NULL */
 	const uint8_t       *skip;         /* sender: per probe id, 1 = already judged, or NULL */
+	/* TLS: the sender's or the listener's TLS log (tlslog.h), NULL for
+	 * none; the listener's responder serves tls_cert/tls_key, or a test
+	 * certificate made in memory when they are NULL. */
+	const char          *tls_log_path;
+	const char          *tls_cert, *tls_key;
 	const struct rp_log *log;
 	/* Who gets the capture and capture file (the user who ran sudo), set
 	 * while still root; NULL leaves them to the creator. */

@@ -13,8 +13,10 @@
 #include "capture.h"
 #include "privdrop.h"
 #include "probekind.h"
+#include "responder.h"
 #include "sendsched.h"
 #include "sigfd.h"
+#include "tlsclient.h"
 
 #define NS_PER_S 1000000000LL
 
@@ -250,6 +252,7 @@ struct sender {
 	uint8_t                *answered;   /* per probe id */
 	struct agent_progress   dummy;
 	struct agent_progress  *prog;
+	struct tlsc            *tls;        /* the TLS probes' thread, or NULL */
 };
 
 /* Watches the sender's own capture for answers (SYN-ACK, RST, ICMP), so
@@ -320,7 +323,7 @@ send_pass(struct sender *s, bool retry)
 	for (k = 0; k < plan_nprobes(pl); k++) {
 		const struct probe *p = plan_probe(pl, i = (uint32_t)sendperm_at(&s->order, k));
 		if (p->src != s->cfg->endpoint || (retry && s->answered[i]) ||
-		    (s->cfg->skip && s->cfg->skip[i]))
+		    (s->cfg->skip && s->cfg->skip[i]) || tlsc_is_tls(p))
 			continue;
 		if (inbatch++ % s->sched.batch == 0 && pace(s) != 0)
 			return -1;
@@ -345,7 +348,7 @@ unanswered(const struct sender *s)
 
 	for (i = 0; i < plan_nprobes(pl); i++)
 		n += plan_probe(pl, i)->src == s->cfg->endpoint && !s->answered[i] &&
-		    !(s->cfg->skip && s->cfg->skip[i]);
+		    !(s->cfg->skip && s->cfg->skip[i]) && !tlsc_is_tls(plan_probe(pl, i));
 	return n;
 }
 
@@ -362,6 +365,28 @@ linger(struct sender *s)
 	return w == 0 ? 0 : -1;
 }
 
+/* Keeps capturing until the TLS probes' thread is done with every try;
+ * -1 when interrupted or out of time. */
+static int
+await_tls(struct sender *s)
+{
+	while (!tlsc_done(s->tls)) {
+		int w = wait_and_capture(s->cap, s->sigfd, tlsc_done_fd(s->tls), s->deadline,
+		    s->m->error, sizeof(s->m->error));
+
+		if (w == 2)
+			s->m->interrupted = true;
+		if (w == 0 && !s->m->error[0])
+			snprintf(s->m->error, sizeof(s->m->error), "sender reached its time limit of %u s",
+			    s->cfg->max_seconds);
+		if (w == 2 || w <= 0) {
+			tlsc_stop(s->tls);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static void
 send_rounds(struct sender *s)
 {
@@ -372,7 +397,7 @@ send_rounds(struct sender *s)
 		if (plan_probe(s->cfg->plan, i)->src == s->cfg->endpoint &&
 		    !(s->cfg->skip && s->cfg->skip[i]))
 			atomic_fetch_add(&s->prog->total, 1);
-	if (send_pass(s, false) != 0 || linger(s) != 0)
+	if (send_pass(s, false) != 0 || (s->tls && await_tls(s) != 0) || linger(s) != 0)
 		return;
 	/* Only probes with no answer at all are tried again: the sender cannot
 	 * see the far side, so a silent drop is retried too, which is what
@@ -382,6 +407,40 @@ send_rounds(struct sender *s)
 		if (send_pass(s, true) != 0 || linger(s) != 0)
 			return;
 	}
+}
+
+/* The TLS log is created while the sender may still create files. */
+static int
+open_tls(struct sender *s)
+{
+	if (!s->cfg->tls_log_path || tlsc_count(s->cfg) == 0)
+		return 0;
+	s->tls = tlsc_open(s->cfg, s->cfg->tls_log_path, s->m->error, sizeof(s->m->error));
+	return s->tls ? 0 : -1;
+}
+
+static int
+start_tls(struct sender *s)
+{
+	return s->tls ? tlsc_start(s->tls, s->m->error, sizeof(s->m->error)) : 0;
+}
+
+/* Stops the TLS thread when the sender stops early, and writes its log in
+ * every case: an interrupted run keeps the tries it made. */
+static void
+finish_tls(struct sender *s)
+{
+	char err[160] = "";
+	uint64_t first = 0;
+
+	if (!s->tls)
+		return;
+	if (s->m->interrupted || s->m->error[0])
+		tlsc_stop(s->tls);
+	if (tlsc_finish(s->tls, &first, err, sizeof(err)) != 0 && !s->m->error[0])
+		snprintf(s->m->error, sizeof(s->m->error), "%s", err);
+	s->tls = NULL;
+	s->m->sent += first;
 }
 
 int
@@ -405,13 +464,14 @@ agent_send(const struct agent_cfg *cfg)
 	 * privilege is an error here and not a run of failed sends. */
 	if (!crafter_open_all(&s.cr, cfg) || !s.pid || !s.answered) {
 		snprintf(m.error, sizeof(m.error), "%s", !s.pid || !s.answered ? "out of memory" : s.cr.err);
-	} else if (drop_privileges(&m, cfg) == 0) {
+	} else if (open_tls(&s) == 0 && drop_privileges(&m, cfg) == 0 && start_tls(&s) == 0) {
 		capture_set_sink(s.cap, on_own_packet, &s);
 		notify_ready(cfg->ready_fd);
 		sendsched_init(&s.sched, cfg->rate, now_ns(CLOCK_MONOTONIC));
 		sendperm_init(&s.order, plan_nprobes(cfg->plan), cfg->key);
 		send_rounds(&s);
 	}
+	finish_tls(&s);
 	if (s.cr.l4)
 		libnet_destroy(s.cr.l4);
 	if (s.cr.l6)
@@ -423,22 +483,38 @@ agent_send(const struct agent_cfg *cfg)
 	return w;
 }
 
+/* Which planned TLS ports the responder serves and which it left alone. */
+static void
+log_responder(const struct agent_cfg *cfg, const struct responder *r)
+{
+	char buf[512];
+
+	if (r && responder_summary(r, buf, sizeof(buf)) > 0)
+		log_info(cfg->log, "%s", buf);
+}
+
 int
 agent_listen(const struct agent_cfg *cfg)
 {
 	char err[256] = "";
 	struct agent_meta m;
 	struct capture *cap = NULL;
+	struct responder *resp;
 	int sigfd = sigfd_open(), w, metafd;
 
 	meta_init(&m, cfg, "listen");
 	if (sigfd < 0 || (metafd = open_outputs(&m, &cap, cfg)) < 0)
 		return 3;
-	if (drop_privileges(&m, cfg) != 0) {
+	/* The responder binds its ports (443 takes root) before the drop. */
+	resp = responder_open(cfg, m.error, sizeof(m.error));
+	if (m.error[0] || drop_privileges(&m, cfg) != 0 ||
+	    (resp && responder_start(resp, m.error, sizeof(m.error)) != 0)) {
+		responder_finish(resp, err, sizeof(err));
 		w = finish(&m, cap, metafd, cfg, err, sizeof(err));
 		close(sigfd);
 		return 3;
 	}
+	log_responder(cfg, resp);
 	notify_ready(cfg->ready_fd);
 	w = wait_and_capture(cap, sigfd, cfg->stop_fd,
 	    now_ns(CLOCK_MONOTONIC) + (int64_t)cfg->max_seconds * NS_PER_S, m.error, sizeof(m.error));
@@ -447,6 +523,8 @@ agent_listen(const struct agent_cfg *cfg)
 		snprintf(m.error, sizeof(m.error), "listener reached its time limit of %u s", cfg->max_seconds);
 	/* Standalone, a signal is how a listener is told the run is over. */
 	m.interrupted = w == 2 && !cfg->signal_stops;
+	if (responder_finish(resp, err, sizeof(err)) != 0 && !m.error[0])
+		snprintf(m.error, sizeof(m.error), "%s", err);
 	w = finish(&m, cap, metafd, cfg, err, sizeof(err));
 	close(sigfd);
 	return w;

@@ -8,7 +8,9 @@
 
 /* Enough for the headers the correlator reads, with room for IP options
  * and an ICMP quote; payload is not evidence. */
-#define CAPTURE_SNAPLEN 256
+/* Room for a ClientHello in one segment (TLS probes are parsed from both
+ * captures); a SYN or a reply is far shorter and costs no more. */
+#define CAPTURE_SNAPLEN 2048
 #define CAPTURE_BUFFER  (8 * 1024 * 1024)
 
 struct capture {

@@ -20,12 +20,13 @@
 #include "rootguard.h"
 #include "run.h"
 #include "space.h"
+#include "tlslog.h"
 
 #define LISTEN_MAX_S_DEFAULT 3600
 #define SEND_MAX_S           86400
 
 struct agent_opts {
-	const char   *plan, *as, *iface, *out;
+	const char   *plan, *as, *iface, *out, *tls_cert, *tls_key;
 	unsigned long duration, rate, retries;
 	bool          rate_set, retries_set, dry_run;
 };
@@ -43,11 +44,15 @@ static const char send_usage[] =
 
 static const char listen_usage[] =
     "usage: ruleproof listen --plan RUN.plan [--as NAME] [--iface IF] [--out DIR]\n"
-    "                        [--duration S]\n"
+    "                        [--duration S] [--tls-cert CERT.pem --tls-key KEY.pem]\n"
     "Captures, on the far side of the firewall, what reaches one destination\n"
     "endpoint of the plan (rx-NAME.pcap and rx-NAME.json in DIR, default\n"
     "captures/RUN-ID), until SIGINT or SIGTERM, or for S seconds (default 3600).\n"
-    "Start it before `ruleproof send`, stop it after.  Needs root.\n";
+    "Start it before `ruleproof send`, stop it after.  Needs root.\n"
+    "On the TLS ports planned to this host that no service holds, a responder\n"
+    "completes TLS handshakes (with CERT.pem and KEY.pem, or a test certificate\n"
+    "made in memory) so that ClientHellos can cross a stateful firewall; a port in\n"
+    "use is left to its service (tls-rx-NAME.json says which and what it presents).\n";
 
 static int
 parse_agent_opts(int argc, char **argv, bool sender, struct agent_opts *o,
@@ -58,14 +63,21 @@ parse_agent_opts(int argc, char **argv, bool sender, struct agent_opts *o,
 		{ "iface", required_argument, NULL, 'i' }, { "out", required_argument, NULL, 'o' },
 		{ "duration", required_argument, NULL, 'd' }, { "rate", required_argument, NULL, 'r' },
 		{ "retries", required_argument, NULL, 'R' }, { "help", no_argument, NULL, 'h' },
-		{ "dry-run", no_argument, NULL, 'n' }, { NULL, 0, NULL, 0 },
+		{ "dry-run", no_argument, NULL, 'n' }, { "tls-cert", required_argument, NULL, 'C' },
+		{ "tls-key", required_argument, NULL, 'K' }, { NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	*o = (struct agent_opts){ .duration = LISTEN_MAX_S_DEFAULT };
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "p:a:i:o:d:r:R:nh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:a:i:o:d:r:R:nhC:K:", opts, NULL)) != -1) {
 		switch (c) {
+		case 'C':
+		case 'K':
+			if (sender)
+				return log_warnx(log, "--tls-cert and --tls-key are for listen"), -1;
+			*(c == 'C' ? &o->tls_cert : &o->tls_key) = optarg;
+			break;
 		case 'n':
 			if (!sender)
 				return log_warnx(log, "--dry-run is for send"), -1;
@@ -95,6 +107,8 @@ parse_agent_opts(int argc, char **argv, bool sender, struct agent_opts *o,
 	}
 	if (optind != argc || !o->plan)
 		return -1;
+	if (!o->tls_cert != !o->tls_key)
+		return log_warnx(log, "--tls-cert and --tls-key go together"), -1;
 	return 0;
 }
 
@@ -204,6 +218,7 @@ make_out_dir(const char *dir, const struct invoker *owner, const struct rp_log *
 
 struct agent_files {
 	char dir[1024], pname[256], mname[256], ppath[1300], mpath[1300], iface[IF_NAMESIZE];
+	char tpath[1300];
 };
 
 /* Where the capture goes; an existing capture is evidence and is never
@@ -222,6 +237,11 @@ prepare_files(const struct cli_inputs *in, const struct run_params *rp, const st
 	corr_capture_names(name, sender, f->pname, sizeof(f->pname), f->mname, sizeof(f->mname));
 	snprintf(f->ppath, sizeof(f->ppath), "%s/%s", f->dir, f->pname);
 	snprintf(f->mpath, sizeof(f->mpath), "%s/%s", f->dir, f->mname);
+	{
+		char tname[256];
+		tlslog_name(name, sender, 0, tname, sizeof(tname));
+		snprintf(f->tpath, sizeof(f->tpath), "%s/%s", f->dir, tname);
+	}
 	if (o->iface) {
 		snprintf(f->iface, sizeof(f->iface), "%s", o->iface);
 		if (if_nametoindex(f->iface) == 0) {
@@ -247,7 +267,7 @@ prepare_files(const struct cli_inputs *in, const struct run_params *rp, const st
 			return -1;
 		}
 	}
-	if (access(f->ppath, F_OK) == 0 || access(f->mpath, F_OK) == 0) {
+	if (access(f->ppath, F_OK) == 0 || access(f->mpath, F_OK) == 0 || access(f->tpath, F_OK) == 0) {
 		log_warnx(log, "%s already holds a capture of %s; evidence is never overwritten",
 		    f->dir, name);
 		return -1;
@@ -387,6 +407,7 @@ run_agent(int argc, char **argv, bool sender, const struct rp_log *log)
 		.max_seconds = sender ? SEND_MAX_S : (unsigned)o.duration,
 		.ready_fd = -1, .stop_fd = -1, .signal_stops = !sender, .log = &lg,
 		.owner = sudo ? &owner : NULL,
+		.tls_log_path = f.tpath, .tls_cert = o.tls_cert, .tls_key = o.tls_key,
 	};
 	log_info(&lg, "%s on %s, run %s, capture %s%s", sender ? "sending" : "listening",
 	    f.iface, rp.id, f.ppath, sender ? "" : " (stop with Ctrl-C or SIGTERM)");

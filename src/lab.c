@@ -18,6 +18,7 @@
 #include "correlate.h"
 #include "errfmt.h"
 #include "netns.h"
+#include "tlslog.h"
 
 #define HOST_IFACE     "eth0"
 #define CMD_TIMEOUT_S  20
@@ -378,11 +379,14 @@ spawn_agent(struct lab *lab, size_t e, bool sender, char *err, size_t errlen)
 {
 	struct agent_proc *ap = &lab->procs[lab->nprocs];
 	char pname[256], mname[256], ppath[1024], mpath[1024], who[96], cerr[256];
+	char tname[256], tpath[1024];
 	int ready[2], stop[2] = { -1, -1 };
 	pid_t pid;
 
 	corr_segment_names(ep_name(lab, e), sender, lab->cfg.segment, pname, sizeof(pname), mname,
 	    sizeof(mname));
+	tlslog_name(ep_name(lab, e), sender, lab->cfg.segment, tname, sizeof(tname));
+	snprintf(tpath, sizeof(tpath), "%s/%s", lab->cfg.run_dir, tname);
 	snprintf(ppath, sizeof(ppath), "%s/%s", lab->cfg.run_dir, pname);
 	snprintf(mpath, sizeof(mpath), "%s/%s", lab->cfg.run_dir, mname);
 	if (pipe2(ready, O_CLOEXEC) != 0)
@@ -414,7 +418,7 @@ spawn_agent(struct lab *lab, size_t e, bool sender, char *err, size_t errlen)
 			.retries = lab->cfg.rp->retries,
 			.ready_fd = ready[1], .stop_fd = stop[0], .log = &lg,
 			.progress = sender && lab->prog ? &lab->prog[lab->nprocs] : NULL,
-			.skip = lab->cfg.skip,
+			.skip = lab->cfg.skip, .tls_log_path = tpath,
 		};
 		snprintf(who, sizeof(who), "%s %s", sender ? "send" : "listen", ep_name(lab, e));
 		lg.who = who;
