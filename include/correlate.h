@@ -18,6 +18,9 @@
 enum evidence {
 	EVD_ARRIVED, EVD_ANSWERED, EVD_HOST_RESET,           /* crossed */
 	EVD_FIREWALL_RESET, EVD_ICMP_UNREACHABLE, EVD_SILENT_DROP, /* stopped */
+	/* TLS probes (tlsev.h): what became of the ClientHello. */
+	EVD_TLS_INTACT, EVD_TLS_SNI_ALTERED, EVD_TLS_ALTERED, EVD_TLS_REORIGINATED,
+	EVD_TLS_BLOCKED_AFTER_SYN,
 	EVD_INCONCLUSIVE,
 };
 enum observed { OBS_OPEN, OBS_CLOSED, OBS_UNKNOWN };
@@ -63,6 +66,8 @@ struct probe_result {
 	uint8_t                  host_hops;
 };
 
+struct tls_result;
+
 struct rule_summary {
 	uint32_t     probes, pass, fail, inconclusive;
 	enum verdict verdict;
@@ -98,6 +103,13 @@ int  corr_read_dir(struct corr *, const uint8_t key[PROBEID_KEYLEN], const char 
  * left until skew after its last try could have arrived.  Default 0 (one
  * clock, as in the lab). */
 void corr_set_skew(struct corr *, int64_t skew_us);
+/* The CA bundle the certificate checks' `trusted` verifies against (NULL:
+ * the run directory's ca.pem if it has one, else the system's). */
+void corr_set_ca(struct corr *, const char *ca_file);
+/* What the TLS side table says about a TLS probe, NULL for any other. */
+const struct tls_result *corr_tls(const struct corr *, uint32_t id);
+/* A sender's or listener's TLS log that could not be read, or NULL. */
+const char *corr_tls_problem(const struct corr *);
 /* Decides every probe; call once after all events. */
 void corr_finish(struct corr *);
 

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tlsev.h"
+
 /* How long after a probe left the sender the far side must still have been
  * capturing for its silence to mean anything. */
 #define TRANSIT_US 250000
@@ -83,6 +85,9 @@ struct corr {
 	struct rule_summary  total;
 	uint64_t             foreign;
 	int64_t              skew_us;
+	struct tlsev        *tls;            /* TLS probes' side table, or NULL */
+	const char          *ca_file;
+	char                 ca_dir[1100];   /* the run directory's ca.pem, if any */
 };
 
 struct corr *
@@ -112,6 +117,7 @@ corr_free(struct corr *c)
 {
 	if (!c)
 		return;
+	tlsev_free(c->tls);
 	free(c->obs);
 	free(c->arr);
 	free(c->rep);
@@ -389,6 +395,7 @@ corr_read_pcap_seg(struct corr *c, struct probeid *pid, const char *path, size_t
 		return -1;
 	}
 	dlt = pcap_datalink(pc);
+	tlsev_capture_begin(c->tls, ep, at_sender);
 	while ((rc = pcap_next_ex(pc, &h, &data)) == 1) {
 		struct pkt p;
 		struct probe_match m;
@@ -396,6 +403,9 @@ corr_read_pcap_seg(struct corr *c, struct probeid *pid, const char *path, size_t
 
 		frame++;
 		if (pkt_dissect(dlt, data, h->caplen, &p) != 0)
+			continue;
+		if (tlsev_packet(c->tls, c, pid, &p, (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec, frame,
+		    (uint8_t)(seg > UINT8_MAX ? UINT8_MAX : seg), ep, at_sender))
 			continue;
 		for (k = 0; kinds[k]; k++) {
 			enum decode_result dr;
@@ -413,6 +423,7 @@ corr_read_pcap_seg(struct corr *c, struct probeid *pid, const char *path, size_t
 			break;
 		}
 	}
+	tlsev_capture_done(c->tls);
 	if (rc == -1)
 		snprintf(err, errlen, "%s: %s", path, pcap_geterr(pc));
 	pcap_close(pc);
@@ -474,10 +485,24 @@ corr_read_dir(struct corr *c, const uint8_t key[PROBEID_KEYLEN], const char *dir
 	struct probeid *pid = probeid_new(key);
 	size_t i;
 
+	bool oom;
+
 	if (!pid) {
 		snprintf(err, errlen, "cannot key probe ids");
 		return -1;
 	}
+	/* Read first: the far side's ClientHellos are told by the randoms the
+	 * senders logged. */
+	tlsev_free(c->tls);
+	c->tls = tlsev_new(c->pl, key, dir, &oom);
+	if (oom) {
+		probeid_free(pid);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	snprintf(c->ca_dir, sizeof(c->ca_dir), "%s/ca.pem", dir);
+	if (access(c->ca_dir, R_OK) != 0)
+		c->ca_dir[0] = '\0';
 	for (i = 0; i < plan_nsenders(c->pl); i++)
 		load_one(c, pid, dir, plan_sender(c->pl, i), true);
 	for (i = 0; i < plan_nreceivers(c->pl); i++)
@@ -696,6 +721,9 @@ classify(const struct corr *c, uint32_t id, struct probe_result *r)
 		r->verdict = VERDICT_INCONCLUSIVE;
 	else
 		r->verdict = ((r->obs == OBS_OPEN) == p->expect_open) ? VERDICT_PASS : VERDICT_FAIL;
+	if (c->tls && p->tls)
+		tlsev_classify(c->tls, id, r, o->nsent ? rx_doubt(rx, tx, o, c->skew_us) : INC_NOT_SENT,
+		    c->skew_us);
 }
 
 static void
@@ -758,6 +786,7 @@ corr_finish(struct corr *c)
 	memset(&c->total, 0, sizeof(c->total));
 	if (!c->host_hops)
 		learn_host_hops(c);
+	tlsev_set_ca(c->tls, c->ca_file ? c->ca_file : c->ca_dir[0] ? c->ca_dir : NULL);
 	for (i = 0; i < plan_nprobes(c->pl); i++) {
 		const struct probe *p = plan_probe(c->pl, i);
 		struct probe_result r;
@@ -791,6 +820,10 @@ corr_rule(const struct corr *c, uint32_t rule)
 }
 
 struct rule_summary corr_total(const struct corr *c) { return c->total; }
+
+void corr_set_ca(struct corr *c, const char *ca_file) { c->ca_file = ca_file; }
+const struct tls_result *corr_tls(const struct corr *c, uint32_t id) { return tlsev_result(c->tls, id); }
+const char *corr_tls_problem(const struct corr *c) { return tlsev_log_problem(c->tls); }
 uint64_t corr_foreign(const struct corr *c) { return c->foreign; }
 
 const char *
@@ -798,7 +831,8 @@ evidence_name(enum evidence e)
 {
 	static const char *const names[] = {
 		"arrived", "answered", "host-reset", "firewall-reset", "icmp-unreachable",
-		"silent-drop", "inconclusive",
+		"silent-drop", "tls-intact", "tls-sni-altered", "tls-altered", "tls-reoriginated",
+		"tls-blocked-after-syn", "inconclusive",
 	};
 	return (unsigned)e < sizeof(names) / sizeof(names[0]) ? names[e] : "?";
 }
@@ -877,7 +911,9 @@ probe_result_detail(const struct corr *c, uint32_t id, char *buf, size_t len)
 	char from[ADDR_STRLEN];
 
 	addr_fmt(&r->reply_from, from);
-	switch (r->ev) {
+	if (corr_tls(c, id) && r->ev >= EVD_TLS_INTACT && r->ev <= EVD_TLS_BLOCKED_AFTER_SYN)
+		snprintf(buf, len, "%s", corr_tls(c, id)->reason);
+	else switch (r->ev) {
 	case EVD_ARRIVED:
 		if (reply_ev(c, &c->obs[id]) == EV_UNREACH)
 			snprintf(buf, len, "%s arrived at %s; %s %u/%u%s from %s", what, dst, icmp, r->icmp_type,
@@ -918,6 +954,14 @@ probe_result_detail(const struct corr *c, uint32_t id, char *buf, size_t len)
 		else
 			snprintf(buf, len, "%s", reason_text(r->why));
 		break;
+	case EVD_TLS_INTACT: case EVD_TLS_SNI_ALTERED: case EVD_TLS_ALTERED:
+	case EVD_TLS_REORIGINATED: case EVD_TLS_BLOCKED_AFTER_SYN:
+		break;
+	}
+	if (corr_tls(c, id) && (r->ev < EVD_TLS_INTACT || r->ev > EVD_TLS_BLOCKED_AFTER_SYN) &&
+	    corr_tls(c, id)->reason[0]) {
+		size_t n = strlen(buf);
+		snprintf(buf + n, len - n, "; TLS: %s", corr_tls(c, id)->reason);
 	}
 	append_translation(c, id, buf, len);
 	if (r->tries > 1) {
