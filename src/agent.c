@@ -416,6 +416,9 @@ open_tls(struct sender *s)
 	if (!s->cfg->tls_log_path || tlsc_count(s->cfg) == 0)
 		return 0;
 	s->tls = tlsc_open(s->cfg, s->cfg->tls_log_path, s->m->error, sizeof(s->m->error));
+	if (s->tls && s->cfg->owner &&
+	    invoker_hand_over(s->cfg->owner, s->cfg->tls_log_path, s->m->error, sizeof(s->m->error)) != 0)
+		return -1;
 	return s->tls ? 0 : -1;
 }
 
@@ -507,6 +510,8 @@ agent_listen(const struct agent_cfg *cfg)
 		return 3;
 	/* The responder binds its ports (443 takes root) before the drop. */
 	resp = responder_open(cfg, m.error, sizeof(m.error));
+	if (resp && cfg->owner)
+		invoker_hand_over(cfg->owner, cfg->tls_log_path, m.error, sizeof(m.error));
 	if (m.error[0] || drop_privileges(&m, cfg) != 0 ||
 	    (resp && responder_start(resp, m.error, sizeof(m.error)) != 0)) {
 		responder_finish(resp, err, sizeof(err));
