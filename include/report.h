@@ -113,6 +113,14 @@ int  report_write_all(const struct report *, const char *dir, char *err, size_t 
 /* True for the files report_write_all() writes (and may rewrite). */
 bool report_is_output(const char *name);
 
+/* The TLS parts (report_tls.c): a probe's "tls" object (NULL for a probe
+ * that is not TLS), the per-address "tls_endpoints" array (NULL when the
+ * run has no TLS probe), and the text section. */
+struct json_t;
+struct json_t *report_tls_probe_json(const struct report *, uint32_t id);
+struct json_t *report_tls_endpoints_json(const struct report *);
+void           report_tls_text(const struct report *, FILE *out);
+
 /* 0 every probe passed, 1 some failed, 3 none failed but some inconclusive. */
 int  report_exit_status(const struct corr *);
 

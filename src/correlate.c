@@ -899,6 +899,24 @@ append_translation(const struct corr *c, uint32_t id, char *buf, size_t len)
 	    addr_fmt(&r->arr_src, x), r->arr_sport, addr_fmt(&r->arr_dst, y), r->arr_dport);
 }
 
+/* The worst certificate check, when one did not pass: the reason a TLS
+ * probe that crossed can still fail. */
+static void
+tls_cert_detail(const struct tls_result *x, char *buf, size_t len)
+{
+	size_t i, n = strlen(buf);
+
+	if (!x || !x->evaluated || x->eval.worst == TLSCERT_PASS || n >= len)
+		return;
+	for (i = 0; i < x->eval.n; i++)
+		if (x->eval.r[i].verdict == x->eval.worst) {
+			snprintf(buf + n, len - n, "; certificate %s %s: %s",
+			    tlscert_check_name(x->eval.r[i].check),
+			    x->eval.worst == TLSCERT_FAIL ? "FAIL" : "warn", x->eval.r[i].reason);
+			return;
+		}
+}
+
 void
 probe_result_detail(const struct corr *c, uint32_t id, char *buf, size_t len)
 {
@@ -963,6 +981,7 @@ probe_result_detail(const struct corr *c, uint32_t id, char *buf, size_t len)
 		size_t n = strlen(buf);
 		snprintf(buf + n, len - n, "; TLS: %s", corr_tls(c, id)->reason);
 	}
+	tls_cert_detail(corr_tls(c, id), buf, len);
 	append_translation(c, id, buf, len);
 	if (r->tries > 1) {
 		size_t n = strlen(buf);

@@ -400,7 +400,7 @@ print_probe_line(const struct report *r, FILE *out, uint32_t id, bool color)
 	const struct probe *p = plan_probe(r->pl, id);
 	const struct probe_result *res = corr_result(r->c, id);
 	struct probe_locator loc;
-	char flow[160], port[16], detail[256], where[400];
+	char flow[160], port[16], detail[768], where[400];
 
 	snprintf(flow, sizeof(flow), "%s -> %s", profile_endpoint(prof, p->src)->name,
 	    profile_endpoint(prof, p->dst)->name);
@@ -477,6 +477,7 @@ report_text(const struct report *r, FILE *out, bool color, const char *run_dir,
 	else
 		fprintf(out, "run      %s\n\n", r->rp->id);
 	print_rule_table(r, out, color, max_probes);
+	report_tls_text(r, out);
 	report_summary_line(r, sum, sizeof(sum));
 	fputc('\n', out);
 	if (color)
@@ -519,7 +520,7 @@ json_result(const struct report *r, uint32_t id)
 	const struct probe *p = plan_probe(r->pl, id);
 	const struct probe_result *res = corr_result(r->c, id);
 	struct probe_locator loc;
-	char rule[600], sa[ADDR_STRLEN], da[ADDR_STRLEN], detail[256];
+	char rule[600], sa[ADDR_STRLEN], da[ADDR_STRLEN], detail[768];
 	json_t *o;
 
 	/* The file the rule is written in: an include's rules name the include. */
@@ -547,6 +548,8 @@ json_result(const struct report *r, uint32_t id)
 		json_decref(o);
 		return NULL;
 	}
+	if (o && p->tls && corr_tls(r->c, id))
+		json_object_set_new(o, "tls", report_tls_probe_json(r, id));
 	return o;
 }
 
@@ -728,12 +731,22 @@ stream_result(const struct report *r, uint32_t id, FILE *out)
 int
 report_json(const struct report *r, FILE *out)
 {
-	json_t *o = json_report(r);
-	char *head = o ? json_dumps(o, JSON_FLAGS) : NULL;
-	size_t hl = head ? strlen(head) : 0, tl = strlen(RESULTS_TAIL);
+	json_t *o = json_report(r), *tls = o ? report_tls_endpoints_json(r) : NULL;
+	char *head;
+	size_t hl, tl = strlen(RESULTS_TAIL);
 	uint32_t i, n = plan_nprobes(r->pl);
 	int rc = 0;
 
+	/* Before the results, which must stay last to be streamed. */
+	if (tls && json_array_size(tls) > 0) {
+		json_object_del(o, "results");
+		json_object_set_new(o, "tls_endpoints", tls);
+		json_object_set_new(o, "results", json_array());
+	} else {
+		json_decref(tls);
+	}
+	head = o ? json_dumps(o, JSON_FLAGS) : NULL;
+	hl = head ? strlen(head) : 0;
 	json_decref(o);
 	if (!head)
 		return -1;

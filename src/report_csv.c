@@ -33,7 +33,7 @@ csv_row(const struct report *r, FILE *out, uint32_t id)
 	const struct probe_result *res = corr_result(r->c, id);
 	struct report_rule rr;
 	struct probe_locator loc;
-	char rule[600], detail[256], sa[ADDR_STRLEN], da[ADDR_STRLEN];
+	char rule[600], detail[768], sa[ADDR_STRLEN], da[ADDR_STRLEN];
 
 	report_rule_at(r, p->rule == PLAN_RULE_DEFAULT ? profile_nrules(prof) : p->rule, &rr);
 	report_locate(r, id, &loc);

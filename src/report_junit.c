@@ -58,7 +58,7 @@ probe_evidence(const struct report *r, FILE *out, uint32_t id)
 	const struct probe *p = plan_probe(r->pl, id);
 	const struct probe_result *res = corr_result(r->c, id);
 	struct probe_locator loc;
-	char line[1400], detail[256], where[400], sa[ADDR_STRLEN], da[ADDR_STRLEN];
+	char line[1400], detail[768], where[400], sa[ADDR_STRLEN], da[ADDR_STRLEN];
 
 	probe_result_detail(r->c, id, detail, sizeof(detail));
 	report_locate(r, id, &loc);
