@@ -558,8 +558,8 @@ receiver_packet(struct tlsev *t, struct corr *c, struct probeid *pid, const stru
 		/* Not a TLS probe's port tag: perhaps a raw probe to the same
 		 * port, which its own kind judges. */
 		memset(&m, 0, sizeof(m));
-		if (k == TLSEV_NONE &&
-		    probe_kind_syn.decode(p, pid, plan_nprobes(t->pl), &self, false, &m) == DECODE_MATCH)
+		if (probe_kind_syn.decode(p, pid, plan_nprobes(t->pl), &self, false, &m) == DECODE_MATCH &&
+		    !plan_probe(t->pl, m.id)->tls)
 			return false;
 		f = new_flow(t, p, ts, frame, seg, k);
 		if (f && k != TLSEV_NONE) {
@@ -576,14 +576,49 @@ receiver_packet(struct tlsev *t, struct corr *c, struct probeid *pid, const stru
 	return true;
 }
 
+/* Some TLS probe's flow (its keyed source port and its port), seen where
+ * it is not evidence: a host that both sends and receives captures the
+ * probes of others in its sender capture too. */
+static bool
+some_tls_flow(const struct tlsev *t, const struct pkt *p)
+{
+	size_t lo = 0, hi = t->ntp, k;
+	uint16_t sp = p->l4.sport, dp = p->l4.dport;
+	const struct rp_addr *sa = &p->ip.src, *da = &p->ip.dst;
+	int dir;
+
+	if (p->kind != PKT_TCP)
+		return false;
+	for (dir = 0; dir < 2; dir++, sp = p->l4.dport, dp = p->l4.sport, sa = &p->ip.dst,
+	    da = &p->ip.src) {
+		for (lo = 0, hi = t->ntp; lo < hi;) {
+			size_t mid = (lo + hi) / 2;
+			if (t->tp[t->bysport[mid]].sport < sp)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (k = lo; k < t->ntp && t->tp[t->bysport[k]].sport == sp; k++) {
+			const struct probe *q = plan_probe(t->pl, t->tp[t->bysport[k]].id);
+			if (q->port == dp && addr_eq(plan_probe_dst(t->pl, q), da) &&
+			    addr_eq(plan_probe_src(t->pl, q), sa))
+				return true;
+		}
+	}
+	return false;
+}
+
 bool
 tlsev_packet(struct tlsev *t, struct corr *c, struct probeid *pid, const struct pkt *p,
     int64_t ts_us, uint32_t frame, uint8_t seg, size_t ep, bool at_sender)
 {
+	bool mine;
+
 	if (!t)
 		return false;
-	return at_sender ? sender_packet(t, c, p, ts_us, frame, seg, ep) :
+	mine = at_sender ? sender_packet(t, c, p, ts_us, frame, seg, ep) :
 	    receiver_packet(t, c, pid, p, ts_us, frame, seg, ep);
+	return mine || some_tls_flow(t, p);
 }
 
 void

@@ -29,7 +29,9 @@ for p in "$DIR"/tx-*.pcap "$DIR"/rx-*.pcap; do
 	check "$(basename "$p"): no capture drops" [ "$(jq '.capture.dropped + .capture.if_dropped' "${p%.pcap}.json")" = 0 ]
 done
 check "open rules crossed (host-reset: no listener behind the firewall)" \
-	[ "$(jq '[.results[] | select(.expect == "open" and .evidence != "host-reset")] | length' "$DIR/report.json")" = 0 ]
+	[ "$(jq '[.results[] | select(.expect == "open" and (.tls | not) and .evidence != "host-reset")] | length' "$DIR/report.json")" = 0 ]
+check "open TLS ports: the ClientHello arrived intact (the listener's responder answers)" \
+	[ "$(jq '[.results[] | select(.tls) | select(.evidence != "tls-intact")] | length' "$DIR/report.json")" = 0 ]
 check "closed probes were silently dropped" \
 	[ "$(jq '[.results[] | select(.expect == "closed" and .evidence != "silent-drop")] | length' "$DIR/report.json")" = 0 ]
 check "silent drops were tried twice (one retry by default), answered probes once" \
