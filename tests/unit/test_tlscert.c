@@ -15,6 +15,9 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "plan.h"
+#include "profile.h"
+#include "site.h"
 #include "suites.h"
 #include "tlscert.h"
 
@@ -1104,6 +1107,83 @@ test_long_reason(void)
 	fx_free(&f);
 }
 
+/* ---- the profile model and the plan ---- */
+
+static const char cert_profile[] =
+    "profile \"cert\"\n"
+    "zone devices\n"
+    "role assist\n"
+    "service portal = tcp/443 tls cert (same-cert, san, not-expired 14d,\n"
+    "    pin \"47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\", issuer \"Lab CA\", trusted)\n"
+    "service cp = tcp/8443 tls cert (san, not-expired, same-cert)\n"
+    "open devices -> assist : portal, cp, tcp/444 tls cert (san, not-expired, same-cert),\n"
+    "    tcp/22, tcp/445 tls\n"
+    "default closed\n";
+
+static const char cert_site[] =
+    "site \"cert\"\n"
+    "host devices 198.18.1.10\n"
+    "host assist 198.18.3.10 fqdn \"assist.lab.example\"\n";
+
+static const struct probe *
+find_probe(const struct plan *pl, uint16_t port, bool open)
+{
+	uint32_t i;
+
+	for (i = 0; i < plan_nprobes(pl); i++) {
+		const struct probe *p = plan_probe(pl, i);
+
+		if (p->port == port && p->expect_open == open)
+			return p;
+	}
+	return NULL;
+}
+
+static void
+test_plan_cert(void)
+{
+	struct profile *pf = profile_parse("cert.profile", cert_profile, strlen(cert_profile),
+	    stderr, NULL);
+	struct site *st = site_parse("cert.site", cert_site, strlen(cert_site), stderr, NULL);
+	const struct profile_rule *r;
+	const struct tlscert_expect *e, *e443, *e8443;
+	struct plan *pl;
+	char err[200];
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pf);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+	pl = plan_build(pf, st, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pl);
+	r = profile_rule(pf, 0);
+	/* 443 and 444 ask different checks: two spans, not merged into one. */
+	CU_ASSERT_EQUAL(r->nspans, 5);
+	e443 = plan_probe_cert(pl, find_probe(pl, 443, true));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e443);
+	CU_ASSERT_TRUE(e443->san && e443->not_expired && e443->trusted && e443->same_cert);
+	CU_ASSERT_EQUAL(e443->warn_days, 14);
+	CU_ASSERT_EQUAL_FATAL(e443->npins, 1);
+	CU_ASSERT_STRING_EQUAL(e443->pins[0], "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=");
+	CU_ASSERT_STRING_EQUAL(e443->issuer, "Lab CA");
+	e8443 = plan_probe_cert(pl, find_probe(pl, 8443, true));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e8443);
+	CU_ASSERT_TRUE(e8443->san && e8443->not_expired && e8443->same_cert);
+	CU_ASSERT_FALSE(e8443->trusted);
+	CU_ASSERT_EQUAL(e8443->npins, 0);
+	CU_ASSERT_PTR_NULL(e8443->issuer);
+	CU_ASSERT_EQUAL(e8443->warn_days, TLSCERT_WARN_DAYS_DEFAULT);
+	e = plan_probe_cert(pl, find_probe(pl, 444, true));
+	CU_ASSERT_TRUE(tlscert_expect_eq(e, e8443));
+	/* TLS without a cert clause, a plain port, a negative probe: none. */
+	CU_ASSERT_PTR_NULL(plan_probe_cert(pl, find_probe(pl, 445, true)));
+	CU_ASSERT_PTR_NULL(plan_probe_cert(pl, find_probe(pl, 22, true)));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(find_probe(pl, 442, false));
+	CU_ASSERT_PTR_NULL(plan_probe_cert(pl, find_probe(pl, 442, false)));
+	CU_ASSERT_STRING_EQUAL(plan_probe_sni(pl, find_probe(pl, 443, true)), "assist.lab.example");
+	plan_free(pl);
+	site_free(st);
+	profile_free(pf);
+}
+
 int
 register_tlscert_tests(void)
 {
@@ -1127,7 +1207,8 @@ register_tlscert_tests(void)
 	    !CU_add_test(s, "evaluate pin, issuer, trusted", test_eval_pin_issuer_trusted) ||
 	    !CU_add_test(s, "evaluate same-cert and inside", test_eval_same_inside) ||
 	    !CU_add_test(s, "evaluate all, and without a chain", test_eval_all_and_none) ||
-	    !CU_add_test(s, "long reasons are cut", test_long_reason))
+	    !CU_add_test(s, "long reasons are cut", test_long_reason) ||
+	    !CU_add_test(s, "profile model and plan_probe_cert", test_plan_cert))
 		return -1;
 	return 0;
 }
