@@ -38,6 +38,8 @@ static const char lab_usage[] =
     "  --rate PPS       probes per second per sender (default: 2000)\n"
     "  --linger MS      wait for late replies after the last probe (default: 500)\n"
     "  --retries N      try probes that got no answer N more times (default: 1)\n"
+    "  --ca CA.pem      the CA bundle for the certificate checks' `trusted` (kept in\n"
+    "                   the run directory as ca.pem, so that reports re-derive alike)\n"
     "       ruleproof lab --resume RUN_DIR\n"
     "  --resume RUN_DIR continue an interrupted run: the same plan, key and ruleset;\n"
     "                   probes without a verdict are sent again into new captures\n"
@@ -46,7 +48,7 @@ static const char lab_usage[] =
     "or inconclusive probes.\n";
 
 struct lab_opts {
-	const char   *site, *firewall, *out, *resume;
+	const char   *site, *firewall, *out, *resume, *ca;
 	unsigned long drift, rate, linger, retries;
 	unsigned long long seed;
 	bool          seeded;
@@ -60,7 +62,7 @@ parse_lab_opts(int argc, char **argv, struct lab_opts *o, const struct rp_log *l
 		{ "drift", required_argument, NULL, 'd' }, { "seed", required_argument, NULL, 'S' },
 		{ "out", required_argument, NULL, 'o' }, { "rate", required_argument, NULL, 'r' },
 		{ "linger", required_argument, NULL, 'L' }, { "retries", required_argument, NULL, 'R' },
-		{ "resume", required_argument, NULL, 'u' },
+		{ "resume", required_argument, NULL, 'u' }, { "ca", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -70,8 +72,9 @@ parse_lab_opts(int argc, char **argv, struct lab_opts *o, const struct rp_log *l
 	*o = (struct lab_opts){ .out = "captures", .rate = LAB_RATE_DEFAULT, .linger = LAB_LINGER_DEFAULT,
 	    .retries = LAB_RETRIES_DEFAULT };
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:f:d:S:o:r:L:R:u:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:f:d:S:o:r:L:R:u:C:h", opts, NULL)) != -1) {
 		switch (c) {
+		case 'C': o->ca = optarg; break;
 		case 'u': o->resume = optarg; break;
 		case 's': o->site = optarg; break;
 		case 'f': o->firewall = optarg; break;
@@ -206,6 +209,11 @@ prepare_run(const struct lab_opts *o, const char *profile, const struct cli_inpu
 		return EXIT_RUN;
 	}
 	rc = stage_ruleset(o, in->pl, dir, log);
+	if (rc == EXIT_PASS && o->ca) {
+		char ca[1100];
+		snprintf(ca, sizeof(ca), "%s/ca.pem", dir);
+		rc = copy_ruleset(o->ca, ca, log);
+	}
 	return rc;
 }
 
@@ -394,6 +402,10 @@ cmd_lab(int argc, char **argv, const struct rp_log *log)
 		}
 		rc = resume_lab(o.resume, log);
 		return hand_over(sudo ? &owner : NULL, o.resume, false, o.resume, rc, log);
+	}
+	if (o.ca && access(o.ca, R_OK) != 0) {
+		log_warn(log, "--ca %s", o.ca);
+		return EXIT_USAGE;
 	}
 	if (o.firewall && access(o.firewall, R_OK) != 0) {
 		log_warn(log, "%s", o.firewall);

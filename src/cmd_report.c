@@ -30,6 +30,7 @@ struct report_opts {
 	const char *sign_key;      /* Ed25519 private key (PEM), or NULL */
 	unsigned    skew_ms;       /* with skew_set: overrides the plan's clock skew */
 	bool        skew_set;
+	const char *ca;            /* CA bundle for the `trusted` checks, or NULL */
 };
 
 static int
@@ -285,8 +286,11 @@ report_run_dir(const char *dir, const struct report_opts *o, const struct rp_log
 	for (i = 0; i < plan_nreceivers(in.pl); i++)
 		warn_captures(c, in.pl, dir, plan_receiver(in.pl, i), false, log);
 	corr_set_skew(c, (int64_t)(o->skew_set ? o->skew_ms : rp.skew_ms) * 1000);
+	corr_set_ca(c, o->ca);
 	corr_finish(c);
 	t1 = mono_us();
+	if (corr_tls_problem(c))
+		log_warnx(log, "TLS logs: %s", corr_tls_problem(c));
 	marked = !o->interrupted || mark_interrupted(dir, log) == 0;
 	snprintf(mf, sizeof(mf), "%s/%s", dir, MANIFEST_FILE);
 	had_manifest = access(mf, F_OK) == 0;
@@ -321,6 +325,7 @@ report_usage(FILE *out, const char *name)
 {
 	fprintf(out,
 	    "usage: ruleproof %s [--plan PLAN] RUN_DIR [--sign KEY.pem] [--force] [--skew MS]\n"
+	    "                 [--ca CA.pem]\n"
 	    "Re-derives every verdict of a run from its directory alone (plan.json, the\n"
 	    "profile and site copies, the pcaps and their capture files), rewrites\n"
 	    "report.txt, report.json, report.junit.xml, report.csv and report.html there,\n"
@@ -331,7 +336,9 @@ report_usage(FILE *out, const char *name)
 	    "                  private key (default: $RULEPROOF_SIGN_KEY)\n"
 	    "  --force         re-seal even if the evidence changed since the last manifest\n"
 	    "  --skew MS       clock difference to tolerate between the agents' hosts\n"
-	    "                  (default: the plan's; 100 for plan files, 0 in the lab)\n",
+	    "                  (default: the plan's; 100 for plan files, 0 in the lab)\n"
+	    "  --ca CA.pem     the CA bundle the certificate checks' `trusted` verifies\n"
+	    "                  against (default: RUN_DIR/ca.pem if there, else the system's)\n",
 	    name);
 }
 
@@ -342,6 +349,7 @@ cmd_correlate(int argc, char **argv, const struct rp_log *log)
 	static const struct option opts[] = {
 		{ "sign", required_argument, NULL, 's' }, { "force", no_argument, NULL, 'f' },
 		{ "plan", required_argument, NULL, 'p' }, { "skew", required_argument, NULL, 'K' },
+		{ "ca", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	const char *env = getenv("RULEPROOF_SIGN_KEY");
@@ -357,6 +365,13 @@ cmd_correlate(int argc, char **argv, const struct rp_log *log)
 			o.force = true;
 		else if (c == 'p')
 			o.plan = optarg;
+		else if (c == 'C') {
+			if (access(optarg, R_OK) != 0) {
+				log_warn(log, "--ca %s", optarg);
+				return EXIT_USAGE;
+			}
+			o.ca = optarg;
+		}
 		else if (c == 'K') {
 			unsigned long v;
 			if (cli_parse_uint(optarg, 3600000, &v) != 0) {

@@ -565,10 +565,15 @@ responder_summary(const struct responder *r, char *buf, size_t len)
 {
 	size_t off = (size_t)snprintf(buf, len, "TLS responder (%s): serving ", r->log.cert_source);
 
+	size_t k, skipped = 0;
+
 	off = list_ports(r, true, buf, len, off);
-	if (off < len)
+	for (k = 0; k < r->log.n; k++)
+		skipped += r->log.p[k].state != TLSRX_SERVED;
+	if (skipped && off < len) {
 		off += (size_t)snprintf(buf + off, len - off, "; not serving: ");
-	off = list_ports(r, false, buf, len, off);
+		off = list_ports(r, false, buf, len, off);
+	}
 	return (int)(off < len ? off : len - 1);
 }
 
