@@ -543,9 +543,11 @@ receiver_packet(struct tlsev *t, struct corr *c, struct probeid *pid, const stru
 
 	if (p->kind != PKT_TCP)
 		return false;
-	if (self_is(t, ep, &p->ip.src))   /* the host's side of a flow we follow */
-		return find_flow(t, &p->ip.dst, l->dport, &p->ip.src, l->sport) != NULL;
-	if (!port_is_tls(t, l->dport) || !self_is(t, ep, &p->ip.dst))
+	/* The host's side of a flow we follow.  Its address need not be the
+	 * planned one: behind DNAT the host has its internal address. */
+	if (find_flow(t, &p->ip.dst, l->dport, &p->ip.src, l->sport))
+		return true;
+	if (!port_is_tls(t, l->dport) || self_is(t, ep, &p->ip.src))
 		return false;
 	f = find_flow(t, &p->ip.src, l->sport, &p->ip.dst, l->dport);
 	if ((l->flags & (TCPF_SYN | TCPF_ACK)) == TCPF_SYN) {
@@ -809,6 +811,14 @@ classify_tls(struct tlsev *t, struct tprobe *tp, struct probe_result *r,
 		snprintf(x->reason, sizeof(x->reason), "our ClientHello never reached %s, yet our handshake "
 		    "completed and a ClientHello with a client random we never sent (SNI '%s') reached it on "
 		    "port %u: a middlebox opened its own TLS", dst, fh->sni, p->port);
+		return;
+	}
+	if (doubt == INC_NONE && x->shown && x->shown->outcome == TLSO_HANDSHAKE) {
+		r->ev = EVD_TLS_REORIGINATED;
+		r->obs = OBS_OPEN;
+		snprintf(x->reason, sizeof(x->reason), "our handshake completed (%s %s) but none of our "
+		    "ClientHellos reached %s (capture live, lossless): something on the path answered TLS in "
+		    "its place", x->shown->version, x->shown->cipher, dst);
 		return;
 	}
 	if (doubt == INC_NONE || (r->ev == EVD_ANSWERED && x->shown &&
