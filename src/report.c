@@ -246,6 +246,11 @@ report_locate(const struct report *r, uint32_t id, struct probe_locator *loc)
 	if (p->proto == RP_PROTO_UDP)
 		snprintf(loc->filter, sizeof(loc->filter), "udp.port==%u && udp.port==%u",
 		    loc->car.sport, p->port);
+	else if (corr_tls(r->c, id))
+		/* A TLS probe's SYN is the kernel's: only its source port is ours,
+		 * and it marks every segment of the flow (and an ICMP quote). */
+		snprintf(loc->filter, sizeof(loc->filter), "tcp.port==%u && tcp.port==%u",
+		    loc->car.sport, p->port);
 	else
 		snprintf(loc->filter, sizeof(loc->filter),
 		    "tcp.port==%u && (tcp.seq_raw==%u || tcp.ack_raw==%u || "

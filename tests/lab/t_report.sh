@@ -22,7 +22,7 @@ check "no signature without a key" [ ! -e "$A/MANIFEST.sig" ]
 check "the terminal ends on the one-line summary" \
 	grep -q '^FAIL: 520 probes: 515 pass, 5 fail, 0 inconclusive; 2 of 7 rules fail$' "$SCRATCH/drift.stdout"
 check "the terminal table groups failing probes under their rule" \
-	bash -c "grep -A1 '^   39  FAIL 12/14  *cp, portal -> core ' '$SCRATCH/drift.stdout' | grep -q '^      probe '"
+	bash -c "grep -A1 '^   46  FAIL 12/14  *cp, portal -> core ' '$SCRATCH/drift.stdout' | grep -q '^      probe '"
 cp "$A/report.html" "$SCRATCH/first.html"
 
 # The manifest covers every file but itself, in sha256sum's own format.
@@ -38,7 +38,7 @@ check "verify says OK" grep -q '^verify: OK' <<<"$out"
 check "results carry the evidence location" \
 	[ "$(jq '[.results[] | select(.filter and .tx_pcap and .rx_pcap and has("sent_frame"))] | length' "$A/report.json")" = 520 ]
 check "rules carry their text" \
-	[ "$(jq -r '.rules[] | select(.rule | endswith(":39")) | .text' "$A/report.json")" = "open cp, portal -> core : core-app" ]
+	[ "$(jq -r '.rules[] | select(.rule | endswith(":46")) | .text' "$A/report.json")" = "open cp, portal -> core : core-app" ]
 frames_ok=0
 while IFS=$'\t' read -r tx rx sent reply arrived filter; do
 	got=$(tshark -r "$A/$tx" -Y "$filter" -T fields -e frame.number 2>/dev/null | tr '\n' ' ')
@@ -128,7 +128,7 @@ out=$("$RP" diff "$B" "$SCRATCH/first.json"); rc=$?
 check "diff across the change exits 1 (got $rc)" [ $rc -eq 1 ]
 check "diff lists both rules that changed" \
 	[ "$(sed -n '/^Rules whose verdict changed:/,/^$/p' <<<"$out" | grep -c 'pass -> FAIL')" -eq 2 ]
-check "diff names line 39's rule" grep -q 'pass -> FAIL .*:39  open cp, portal -> core : core-app' <<<"$out"
+check "diff names line 46's rule" grep -q 'pass -> FAIL .*:46  open cp, portal -> core : core-app' <<<"$out"
 check "diff counts 2 rules and 5 probes" grep -q '^diff: 2 rules and 5 probes changed verdict$' <<<"$out"
 missed=0
 while read -r _ src dst proto port _; do
@@ -155,7 +155,7 @@ else
 	check "the rendered page shows the summary" \
 		grep -q 'id="summary">FAIL: 520 probes: 515 pass, 5 fail, 0 inconclusive; 2 of 7 rules fail<' "$SCRATCH/dom.html"
 	check "the rendered page shows the failing rule" \
-		grep -q 'line 39: open cp, portal -&gt; core : core-app' "$SCRATCH/dom.html"
+		grep -q 'line 46: open cp, portal -&gt; core : core-app' "$SCRATCH/dom.html"
 	check "the rendered page shows a failing probe's filter" \
 		grep -q "$(jq -r '.results[10].filter' "$SCRATCH/first.json" | sed 's/&/\&amp;/g; s/[][\.*^$|]/\\&/g')" "$SCRATCH/dom.html"
 fi
