@@ -1010,53 +1010,60 @@ check_san(const struct tlscert_input *in, struct tlscert_eval *ev)
 	}
 }
 
+/* How one certificate stands at the time: "expires D, N days left", and
+ * the verdict that goes with it. */
+static enum tlscert_verdict
+validity(const struct tlscert_info *ci, int64_t at, unsigned warn, char *buf, size_t size)
+{
+	long left = tlscert_days_left(ci, at), n;
+	char d[16];
+
+	if (at < ci->not_before) {
+		n = (long)floor_div(ci->not_before - at + 86399, 86400);
+		snprintf(buf, size, "not valid before %s (%ld day%s after the time checked)",
+		    tlscert_date(ci->not_before, d, sizeof(d)), n, n == 1 ? "" : "s");
+		return TLSCERT_FAIL;
+	}
+	tlscert_date(ci->not_after, d, sizeof(d));
+	if (at > ci->not_after) {
+		n = (long)floor_div(at - ci->not_after, 86400);
+		snprintf(buf, size, "expired %s, %ld day%s before the time checked", d, n,
+		    n == 1 ? "" : "s");
+		return TLSCERT_FAIL;
+	}
+	if (left < (long)warn) {
+		snprintf(buf, size, "expires %s, %ld day%s left < %u", d, left, left == 1 ? "" : "s",
+		    warn);
+		return TLSCERT_WARN;
+	}
+	snprintf(buf, size, "expires %s, %ld day%s left", d, left, left == 1 ? "" : "s");
+	return TLSCERT_PASS;
+}
+
 static void
 check_validity(const struct tlscert_input *in, struct tlscert_eval *ev)
 {
-	const struct tlscert_info *ci, *first = NULL, *early = NULL;
+	const struct tlscert_info *ci;
 	struct tlscert_result *r;
-	size_t i, fi = 0, ei = 0;
-	char d[16];
-	long left;
+	enum tlscert_verdict v;
+	unsigned warn = in->expect->warn_days;
+	char buf[200];
+	size_t i;
 
-	/* The certificate that ends first decides, and any that has not begun:
-	 * an expired intermediate breaks clients as surely as the leaf. */
-	for (i = 0; (ci = tlscert_at(in->chain, i)) != NULL; i++) {
-		if (!first || ci->not_after < first->not_after) {
-			first = ci;
-			fi = i;
-		}
-		if (in->at < ci->not_before && !early) {
-			early = ci;
-			ei = i;
-		}
+	/* The leaf decides.  The rest of the chain only warns: a client that
+	 * builds another path to its roots (as after an expired cross-signed
+	 * root) never uses an expired intermediate the server still sends, but
+	 * one that cannot, fails. */
+	v = validity(tlscert_at(in->chain, 0), in->at, warn, buf, sizeof(buf));
+	r = begin(ev, TLSCHK_NOT_EXPIRED, v);
+	say(r, "%s", buf);
+	for (i = 1; (ci = tlscert_at(in->chain, i)) != NULL; i++) {
+		if (validity(ci, in->at, warn, buf, sizeof(buf)) == TLSCERT_PASS)
+			continue;
+		if (r->verdict == TLSCERT_PASS)
+			r->verdict = TLSCERT_WARN;
+		say(r, "; certificate %zu of the chain (%s) %s", i + 1, ci->subject, buf);
 	}
-	if (early) {
-		r = begin(ev, TLSCHK_NOT_EXPIRED, TLSCERT_FAIL);
-		left = (long)floor_div(early->not_before - in->at + 86399, 86400);
-		say(r, "not valid before %s (%ld day%s after the time checked)",
-		    tlscert_date(early->not_before, d, sizeof(d)), left, left == 1 ? "" : "s");
-		if (ei)
-			say(r, " (certificate %zu of the chain: %s)", ei + 1, early->subject);
-		return;
-	}
-	left = tlscert_days_left(first, in->at);
-	tlscert_date(first->not_after, d, sizeof(d));
-	if (in->at > first->not_after) {
-		long ago = (long)floor_div(in->at - first->not_after, 86400);
-
-		r = begin(ev, TLSCHK_NOT_EXPIRED, TLSCERT_FAIL);
-		say(r, "expired %s, %ld day%s before the time checked", d, ago, ago == 1 ? "" : "s");
-	} else if (left < (long)in->expect->warn_days) {
-		r = begin(ev, TLSCHK_NOT_EXPIRED, TLSCERT_WARN);
-		say(r, "expires %s, %ld day%s left < %u", d, left, left == 1 ? "" : "s",
-		    in->expect->warn_days);
-	} else {
-		r = begin(ev, TLSCHK_NOT_EXPIRED, TLSCERT_PASS);
-		say(r, "expires %s, %ld day%s left", d, left, left == 1 ? "" : "s");
-	}
-	if (fi)
-		say(r, " (certificate %zu of the chain: %s)", fi + 1, first->subject);
 }
 
 static void

@@ -840,16 +840,27 @@ test_eval_validity(void)
 	CU_ASSERT_EQUAL(r.verdict, TLSCERT_FAIL);
 	CU_ASSERT_STRING_EQUAL(r.reason, "not valid before 2026-11-25 (3 days after the time checked)");
 
-	/* An expired certificate further up the chain fails it too. */
+	/* An expired certificate further up the chain warns: the leaf
+	 * decides. */
 	v[0] = early;
 	v[1] = y;
 	mid = chain_of(v, 2);
 	in.chain = mid;
 	in.at = T0 + 5 * DAY;
+	e.warn_days = 30;
+	r = eval1(&in);
+	CU_ASSERT_EQUAL(r.verdict, TLSCERT_WARN);
+	CU_ASSERT_STRING_EQUAL(r.reason, "expires 2027-09-18, 295 days left; certificate 2 of the "
+	    "chain (CN=rm01.assist.example,O=Ruleproof Lab) expired 2026-11-01, 26 days before "
+	    "the time checked");
+	/* ... and a failing leaf stays failed. */
+	v[0] = y;
+	v[1] = early;
+	tlscert_chain_free(mid);
+	mid = chain_of(v, 2);
+	in.chain = mid;
 	r = eval1(&in);
 	CU_ASSERT_EQUAL(r.verdict, TLSCERT_FAIL);
-	CU_ASSERT_STRING_EQUAL(r.reason, "expired 2026-11-01, 26 days before the time checked "
-	    "(certificate 2 of the chain: CN=rm01.assist.example,O=Ruleproof Lab)");
 	tlscert_chain_free(ch);
 	tlscert_chain_free(old);
 	tlscert_chain_free(nyv);
