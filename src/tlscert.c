@@ -679,11 +679,46 @@ load_store(const char *ca_file, char *why, size_t whylen)
 	return st;
 }
 
-int
-tlscert_verify(const struct tlscert_chain *ch, const char *ca_file, int64_t at, char *why,
-    size_t whylen)
-{
+struct tlscert_store {
 	X509_STORE *st;
+	char       *path;
+};
+
+struct tlscert_store *
+tlscert_store_open(const char *ca_file, char *why, size_t whylen)
+{
+	struct tlscert_store *s;
+	X509_STORE *st;
+
+	ca_file = ca_file ? ca_file : TLSCERT_CA_DEFAULT;
+	if (!(st = load_store(ca_file, why, whylen)))
+		return NULL;
+	s = xcalloc(1, sizeof(*s));
+	s->st = st;
+	s->path = xstrndup(ca_file, strlen(ca_file));
+	return s;
+}
+
+void
+tlscert_store_free(struct tlscert_store *s)
+{
+	if (!s)
+		return;
+	X509_STORE_free(s->st);
+	free(s->path);
+	free(s);
+}
+
+const char *
+tlscert_store_path(const struct tlscert_store *s)
+{
+	return s->path;
+}
+
+int
+tlscert_verify_store(const struct tlscert_chain *ch, const struct tlscert_store *s, int64_t at,
+    char *why, size_t whylen)
+{
 	X509_STORE_CTX *ctx = NULL;
 	STACK_OF(X509) *mid = NULL;
 	size_t i;
@@ -693,9 +728,6 @@ tlscert_verify(const struct tlscert_chain *ch, const char *ca_file, int64_t at, 
 		snprintf(why, whylen, "no certificate");
 		return 0;
 	}
-	ca_file = ca_file ? ca_file : TLSCERT_CA_DEFAULT;
-	if (!(st = load_store(ca_file, why, whylen)))
-		return -1;
 	if (!(ctx = X509_STORE_CTX_new()) || !(mid = sk_X509_new_null())) {
 		snprintf(why, whylen, "out of memory");
 		goto out;
@@ -705,7 +737,9 @@ tlscert_verify(const struct tlscert_chain *ch, const char *ca_file, int64_t at, 
 			snprintf(why, whylen, "out of memory");
 			goto out;
 		}
-	if (X509_STORE_CTX_init(ctx, st, ch->c[0].x, mid) != 1) {
+	/* Verification only reads the store (OpenSSL locks its lookups), so
+	 * one store serves every evaluation. */
+	if (X509_STORE_CTX_init(ctx, s->st, ch->c[0].x, mid) != 1) {
 		snprintf(why, whylen, "cannot set up verification");
 		goto out;
 	}
@@ -723,8 +757,25 @@ tlscert_verify(const struct tlscert_chain *ch, const char *ca_file, int64_t at, 
 out:
 	sk_X509_free(mid);   /* the certificates stay the chain's */
 	X509_STORE_CTX_free(ctx);
-	X509_STORE_free(st);
 	ERR_clear_error();
+	return rc;
+}
+
+int
+tlscert_verify(const struct tlscert_chain *ch, const char *ca_file, int64_t at, char *why,
+    size_t whylen)
+{
+	struct tlscert_store *s;
+	int rc;
+
+	if (!ch || ch->n == 0) {
+		snprintf(why, whylen, "no certificate");
+		return 0;
+	}
+	if (!(s = tlscert_store_open(ca_file, why, whylen)))
+		return -1;
+	rc = tlscert_verify_store(ch, s, at, why, whylen);
+	tlscert_store_free(s);
 	return rc;
 }
 
@@ -1102,9 +1153,11 @@ check_issuer(const struct tlscert_input *in, struct tlscert_eval *ev)
 static void
 check_trusted(const struct tlscert_input *in, struct tlscert_eval *ev)
 {
-	const char *ca = in->ca_file ? in->ca_file : TLSCERT_CA_DEFAULT;
+	const char *ca = in->store ? tlscert_store_path(in->store) :
+	    in->ca_file ? in->ca_file : TLSCERT_CA_DEFAULT;
 	char why[300], d[16];
-	int v = tlscert_verify(in->chain, ca, in->at, why, sizeof(why));
+	int v = in->store ? tlscert_verify_store(in->chain, in->store, in->at, why, sizeof(why)) :
+	    tlscert_verify(in->chain, ca, in->at, why, sizeof(why));
 	struct tlscert_result *r = begin(ev, TLSCHK_TRUSTED, v == 1 ? TLSCERT_PASS : TLSCERT_FAIL);
 
 	if (v == 1)

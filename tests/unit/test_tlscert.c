@@ -937,8 +937,29 @@ test_eval_pin_issuer_trusted(void)
 	snprintf(want, sizeof(want), "does not verify against %s at 2027-01-01: certificate has "
 	    "expired (depth 0)", bundle);
 	CU_ASSERT_STRING_EQUAL(r.reason, want);
-	unlink(bundle);
-	in.at = T0;
+	/* The same through a store opened once; it outlives its file. */
+	{
+		struct tlscert_store *st = tlscert_store_open(bundle, want, sizeof(want));
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+		CU_ASSERT_STRING_EQUAL(tlscert_store_path(st), bundle);
+		in.store = st;
+		in.ca_file = "/nonexistent/ignored.pem";
+		unlink(bundle);
+		r = eval1(&in);
+		CU_ASSERT_EQUAL(r.verdict, TLSCERT_FAIL);
+		CU_ASSERT_PTR_NOT_NULL(strstr(r.reason, "certificate has expired (depth 0)"));
+		in.at = T0;
+		r = eval1(&in);
+		CU_ASSERT_EQUAL(r.verdict, TLSCERT_PASS);
+		snprintf(want, sizeof(want), "verifies against %s at 2026-11-22", bundle);
+		CU_ASSERT_STRING_EQUAL(r.reason, want);
+		in.store = NULL;
+		in.ca_file = bundle;
+		tlscert_store_free(st);
+		CU_ASSERT_PTR_NULL(tlscert_store_open(bundle, want, sizeof(want)));
+		CU_ASSERT_PTR_NOT_NULL(strstr(want, "cannot read CA bundle"));
+	}
 	r = eval1(&in);
 	CU_ASSERT_EQUAL(r.verdict, TLSCERT_FAIL);
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.reason, "cannot read CA bundle"));
