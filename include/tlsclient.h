@@ -17,6 +17,9 @@
 
 /* Is this probe sent over TLS (and so not as a raw SYN)? */
 bool tlsc_is_tls(const struct probe *);
+/* The longest n TLS probes can take, every try timing out, over
+ * retries + 1 rounds: what a caller waiting for a sender must allow. */
+uint64_t tlsc_budget_ms(uint32_t n, unsigned retries);
 /* How many of endpoint's probes are TLS probes (not skipped). */
 uint32_t tlsc_count(const struct agent_cfg *);
 

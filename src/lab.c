@@ -18,6 +18,7 @@
 #include "correlate.h"
 #include "errfmt.h"
 #include "netns.h"
+#include "tlsclient.h"
 #include "tlslog.h"
 
 #define HOST_IFACE     "eth0"
@@ -608,8 +609,13 @@ lab_run(struct lab *lab, bool *interrupted, char *err, size_t errlen)
 	/* Every round sends at most all probes and then lingers. */
 	long send_ms = ((long)plan_nprobes(pl) * 1000 / (long)(lab->cfg.rp->rate ? lab->cfg.rp->rate : 1)
 	    + (long)lab->cfg.rp->linger_ms) * (long)(lab->cfg.rp->retries + 1) + 15000;
+	uint32_t ntls = 0;
 	int w;
 
+	/* TLS probes run beside the raw ones, each try bounded in time. */
+	for (i = 0; i < plan_nprobes(pl); i++)
+		ntls += tlsc_is_tls(plan_probe(pl, i));
+	send_ms += (long)tlsc_budget_ms(ntls, lab->cfg.rp->retries);
 	*interrupted = false;
 	lab->procs = calloc(nl + ns, sizeof(*lab->procs));
 	if (!lab->procs) {

@@ -83,6 +83,14 @@ mine(const struct agent_cfg *cfg, uint32_t i)
 	return p->src == cfg->endpoint && tlsc_is_tls(p) && !(cfg->skip && cfg->skip[i]);
 }
 
+uint64_t
+tlsc_budget_ms(uint32_t n, unsigned retries)
+{
+	uint64_t waves = (n + TLSC_MAX_INFLIGHT - 1) / TLSC_MAX_INFLIGHT;
+
+	return waves * (TLSC_CONNECT_MS + TLSC_HANDSHAKE_MS) * (retries + 1ULL);
+}
+
 uint32_t
 tlsc_count(const struct agent_cfg *cfg)
 {
