@@ -16,6 +16,7 @@ main(void)
 		register_report_tests, register_manifest_tests, register_rundiff_tests,
 		register_badinput_tests, register_rootguard_tests,
 		register_tlsrec_tests, register_tlscert_tests, register_sendsched_tests,
+		register_tlslog_tests,
 	};
 	unsigned fails;
 	size_t i;

@@ -20,5 +20,6 @@ int register_rootguard_tests(void);
 int register_tlsrec_tests(void);
 int register_tlscert_tests(void);
 int register_sendsched_tests(void);
+int register_tlslog_tests(void);
 
 #endif
