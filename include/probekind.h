@@ -60,6 +60,11 @@ struct probe_kind {
 	int (*build)(libnet_t *l, libnet_ptag_t tags[PROBE_MAX_TAGS],
 	             const struct rp_addr *src, const struct rp_addr *dst,
 	             uint16_t dport, const struct probe_carriers *);
+	/* Optional fast path (sendfast.h): rewrites, in a transport header
+	 * and payload of l4len bytes that build made, the destination port and
+	 * the carriers of another probe; addresses, IP id and checksums are
+	 * the caller's.  NULL: every probe is built by build. */
+	void (*patch)(uint8_t *l4, size_t l4len, uint16_t dport, const struct probe_carriers *);
 	/* Classifies a captured packet as evidence for one probe.  at_sender
 	 * tells on which side it was captured; self is that agent's address. */
 	enum decode_result (*decode)(const struct pkt *, struct probeid *, uint32_t nprobes,

@@ -14,6 +14,7 @@
 #include "privdrop.h"
 #include "probekind.h"
 #include "responder.h"
+#include "sendfast.h"
 #include "sendsched.h"
 #include "sigfd.h"
 #include "tlsclient.h"
@@ -249,6 +250,7 @@ struct sender {
 	int64_t                 deadline;
 	struct sendsched        sched;      /* when each probe may leave */
 	struct sendperm         order;      /* in which order they leave */
+	struct sendfast        *fast;       /* IPv4 probes in batches, or NULL */
 	uint8_t                *answered;   /* per probe id */
 	struct agent_progress   dummy;
 	struct agent_progress  *prog;
@@ -310,6 +312,54 @@ pace(struct sender *s)
 	return 0;
 }
 
+/* Counts probes the kernel took (ok) or refused (bad, with why). */
+static void
+count_sent(struct sender *s, bool retry, unsigned ok, unsigned bad, const char *why)
+{
+	if (!retry)
+		s->m->sent += ok;
+	atomic_fetch_add(retry ? &s->prog->retried : &s->prog->sent, ok);
+	if (bad && s->m->send_errors == 0)
+		log_warnx(s->cfg->log, "send: %s", why);
+	s->m->send_errors += bad;
+}
+
+/* Sends the probes the fast path holds. */
+static void
+flush(struct sender *s, bool retry)
+{
+	char err[160] = "";
+	struct sendfast_count n;
+
+	if (!s->fast || sendfast_pending(s->fast) == 0)
+		return;
+	n = sendfast_flush(s->fast, err, sizeof(err));
+	count_sent(s, retry, n.sent, n.failed, err);
+}
+
+/* Queues a probe on the fast path when it can take it, else sends it
+ * through libnet (after what is queued, so the order stays the plan's). */
+static void
+send_probe(struct sender *s, const struct probe *p, bool retry)
+{
+	const struct probe_kind *k = probekind_for(p);
+	const struct rp_addr *src = plan_probe_src(s->cfg->plan, p), *dst = plan_probe_dst(s->cfg->plan, p);
+	struct probe_carriers c;
+	char err[160] = "";
+
+	if (s->fast && sendfast_can(k, src, dst)) {
+		probeid_encode(s->pid, p->id, &c);
+		if (sendfast_add(s->fast, k, src, dst, p->port, &c, err, sizeof(err)) != 0)
+			count_sent(s, retry, 0, 1, err);
+		return;
+	}
+	flush(s, retry);
+	if (send_one(&s->cr, s->pid, s->cfg, p) == 0)
+		count_sent(s, retry, 1, 0, NULL);
+	else
+		count_sent(s, retry, 0, 1, crafter_error(&s->cr));
+}
+
 /* One pass over this sender's probes (all of them on the first try, those
  * still unanswered on a retry), paced at cfg->rate while the capture keeps
  * draining.  Returns -1 when sending must stop. */
@@ -325,17 +375,15 @@ send_pass(struct sender *s, bool retry)
 		if (p->src != s->cfg->endpoint || (retry && s->answered[i]) ||
 		    (s->cfg->skip && s->cfg->skip[i]) || tlsc_is_tls(p))
 			continue;
-		if (inbatch++ % s->sched.batch == 0 && pace(s) != 0)
-			return -1;
-		if (send_one(&s->cr, s->pid, s->cfg, p) == 0) {
-			if (!retry)
-				s->m->sent++;
-			atomic_fetch_add(retry ? &s->prog->retried : &s->prog->sent, 1);
-		} else if (s->m->send_errors++ == 0) {
-			log_warnx(s->cfg->log, "send: %s", crafter_error(&s->cr));
+		if (inbatch++ % s->sched.batch == 0) {
+			flush(s, retry);
+			if (pace(s) != 0)
+				return -1;
 		}
+		send_probe(s, p, retry);
 		sendsched_sent(&s->sched, 1);
 	}
+	flush(s, retry);
 	return 0;
 }
 
@@ -446,6 +494,20 @@ finish_tls(struct sender *s)
 	s->m->sent += first;
 }
 
+/* The fast path shares libnet's raw IPv4 socket; without it every probe
+ * goes through libnet, only slower. */
+static void
+open_fast(struct sender *s)
+{
+	char err[160] = "";
+
+	if (!s->cr.l4)
+		return;
+	s->fast = sendfast_new(libnet_getfd(s->cr.l4), err, sizeof(err));
+	if (!s->fast)
+		log_debug(s->cfg->log, "no fast path: %s", err);
+}
+
 int
 agent_send(const struct agent_cfg *cfg)
 {
@@ -468,6 +530,7 @@ agent_send(const struct agent_cfg *cfg)
 	if (!crafter_open_all(&s.cr, cfg) || !s.pid || !s.answered) {
 		snprintf(m.error, sizeof(m.error), "%s", !s.pid || !s.answered ? "out of memory" : s.cr.err);
 	} else if (open_tls(&s) == 0 && drop_privileges(&m, cfg) == 0 && start_tls(&s) == 0) {
+		open_fast(&s);
 		capture_set_sink(s.cap, on_own_packet, &s);
 		notify_ready(cfg->ready_fd);
 		sendsched_init(&s.sched, cfg->rate, now_ns(CLOCK_MONOTONIC));
@@ -475,6 +538,7 @@ agent_send(const struct agent_cfg *cfg)
 		send_rounds(&s);
 	}
 	finish_tls(&s);
+	sendfast_free(s.fast);
 	if (s.cr.l4)
 		libnet_destroy(s.cr.l4);
 	if (s.cr.l6)

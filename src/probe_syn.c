@@ -48,6 +48,32 @@ syn_build(libnet_t *l, libnet_ptag_t tags[PROBE_MAX_TAGS], const struct rp_addr 
 	    c->ipid);
 }
 
+static void
+put16(uint8_t *b, uint16_t v)
+{
+	b[0] = (uint8_t)(v >> 8);
+	b[1] = (uint8_t)v;
+}
+
+static void
+put32(uint8_t *b, uint32_t v)
+{
+	put16(b, (uint16_t)(v >> 16));
+	put16(b + 2, (uint16_t)v);
+}
+
+/* The fields syn_build sets per probe, where it puts them. */
+static void
+syn_patch(uint8_t *l4, size_t l4len, uint16_t dport, const struct probe_carriers *c)
+{
+	if (l4len < LIBNET_TCP_H + SYN_OPTLEN)
+		return;
+	put16(l4, c->sport);
+	put16(l4 + 2, dport);
+	put32(l4 + 4, c->seq);
+	put32(l4 + LIBNET_TCP_H + TS_OFFSET, c->tsval);
+}
+
 static enum decode_result
 recover(struct probeid *pid, const struct carrier_obs *o, uint32_t nprobes,
     struct probe_match *m)
@@ -140,5 +166,6 @@ const struct probe_kind probe_kind_syn = {
 	.proto = IPPROTO_TCP,
 	.bpf = "tcp or icmp",
 	.build = syn_build,
+	.patch = syn_patch,
 	.decode = syn_decode,
 };

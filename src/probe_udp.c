@@ -42,6 +42,20 @@ udp_build(libnet_t *l, libnet_ptag_t tags[PROBE_MAX_TAGS], const struct rp_addr 
 	    c->ipid);
 }
 
+/* The fields udp_build sets per probe, where it puts them. */
+static void
+udp_patch(uint8_t *l4, size_t l4len, uint16_t dport, const struct probe_carriers *c)
+{
+	if (l4len < LIBNET_UDP_H + UDP_PAYLOAD)
+		return;
+	l4[0] = (uint8_t)(c->sport >> 8);
+	l4[1] = (uint8_t)c->sport;
+	l4[2] = (uint8_t)(dport >> 8);
+	l4[3] = (uint8_t)dport;
+	put32(l4 + LIBNET_UDP_H + 4, c->seq);
+	put32(l4 + LIBNET_UDP_H + 8, c->tsval);
+}
+
 /* Carriers of a datagram (or of the datagram an ICMP error quotes).
  * Returns false if it is not shaped like one of ours. */
 static bool
@@ -101,5 +115,6 @@ const struct probe_kind probe_kind_udp = {
 	.proto = IPPROTO_UDP,
 	.bpf = "udp or icmp",
 	.build = udp_build,
+	.patch = udp_patch,
 	.decode = udp_decode,
 };

@@ -21,5 +21,6 @@ int register_tlsrec_tests(void);
 int register_tlscert_tests(void);
 int register_sendsched_tests(void);
 int register_tlslog_tests(void);
+int register_sendfast_tests(void);
 
 #endif
