@@ -79,6 +79,8 @@ struct tlsev {
 	uint8_t            hs[TLSEV_STREAM_LIMIT];
 	char               problem[512];
 	const char        *ca_file;
+	struct tlscert_store *store;    /* the CA bundle, opened at the first `trusted` */
+	bool               store_tried;
 };
 
 static int
@@ -250,6 +252,7 @@ tlsev_free(struct tlsev *t)
 	free(t->tp);
 	free(t->bysport);
 	free(t->ports);
+	tlscert_store_free(t->store);
 	probeid_free(t->pid);
 	free(t);
 }
@@ -263,8 +266,12 @@ tlsev_log_problem(const struct tlsev *t)
 void
 tlsev_set_ca(struct tlsev *t, const char *ca_file)
 {
-	if (t)
-		t->ca_file = ca_file;
+	if (!t)
+		return;
+	t->ca_file = ca_file;
+	tlscert_store_free(t->store);
+	t->store = NULL;
+	t->store_tried = false;
 }
 
 /* ---- packets ---- */
@@ -941,11 +948,17 @@ evaluate(struct tlsev *t, struct tprobe *tp, struct probe_result *r)
 	if (fq && (!nn || strcasecmp(fq, names[0]) != 0))
 		names[nn++] = fq;
 	snprintf(lab, sizeof(lab), "tcp/%u", p->port);
+	/* Loaded once for the run; if it cannot be, each check says why. */
+	if (ex->trusted && !t->store_tried) {
+		char why[256];
+		t->store_tried = true;
+		t->store = tlscert_store_open(t->ca_file, why, sizeof(why));
+	}
 	{
 		struct tlscert_input in = {
 			.expect = ex, .chain = ch, .label = lab, .names = names, .nnames = nn,
 			.at = x->shown ? x->shown->started_us / 1000000 : 0, .ca_file = t->ca_file,
-			.peers = peers, .npeers = np, .inside = x->inside,
+			.peers = peers, .npeers = np, .inside = x->inside, .store = t->store,
 		};
 		tlscert_evaluate(&in, &x->eval);
 	}
