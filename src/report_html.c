@@ -203,7 +203,7 @@ probe_row(const struct report *r, FILE *out, uint32_t id, bool with_line)
 	const struct probe *p = plan_probe(r->pl, id);
 	const struct probe_result *res = corr_result(r->c, id);
 	struct probe_locator loc;
-	char buf[400], sa[ADDR_STRLEN], da[ADDR_STRLEN];
+	char buf[800], sa[ADDR_STRLEN], da[ADDR_STRLEN];
 
 	report_locate(r, id, &loc);
 	fprintf(out, "<tr class=\"%s\"><td class=\"num\">%u", vclass(res->verdict), id);
