@@ -42,8 +42,11 @@ struct flow {
 	int64_t             syn_ts;
 	uint32_t            syn_frame;
 	uint8_t             seg;
-	struct tcp_collect *cc;
+	struct tcp_collect *cc;         /* only while a ClientHello is awaited */
+	uint32_t            next;       /* hash chain, TLSEV_NONE at its end */
 };
+
+#define TLSEV_HASH 65536
 
 /* A ClientHello with a random no sender logged. */
 struct foreign {
@@ -73,6 +76,7 @@ struct tlsev {
 	size_t             nrnd;
 	struct flow       *flows;
 	size_t             nflows, capflows;
+	uint32_t          *heads;       /* TLSEV_HASH chains of flows by 4-tuple */
 	struct foreign    *fh;
 	size_t             nfh, capfh;
 	uint8_t           *ports;       /* per capture: 65536 bits, TLS ports of the endpoint */
@@ -182,8 +186,9 @@ tlsev_new(const struct plan *pl, const uint8_t key[PROBEID_KEYLEN], const char *
 	    !(t->tp = calloc(n, sizeof(*t->tp))) || !(t->bysport = calloc(n, sizeof(*t->bysport))) ||
 	    !(t->logs = calloc(ne ? ne : 1, sizeof(*t->logs))) ||
 	    !(t->rx = calloc(ne ? ne : 1, sizeof(*t->rx))) || !(t->pid = probeid_new(key)) ||
-	    !(t->ports = calloc(65536 / 8, 1)))
+	    !(t->ports = calloc(65536 / 8, 1)) || !(t->heads = malloc(TLSEV_HASH * sizeof(*t->heads))))
 		goto oom;
+	memset(t->heads, 0xff, TLSEV_HASH * sizeof(*t->heads));
 	t->pl = pl;
 	for (i = 0; i < n; i++) {
 		const struct probe *p = plan_probe(pl, i);
@@ -221,6 +226,8 @@ free_flows(struct tlsev *t)
 	for (i = 0; i < t->nflows; i++)
 		tcpc_free(t->flows[i].cc);
 	t->nflows = 0;
+	if (t->heads)
+		memset(t->heads, 0xff, TLSEV_HASH * sizeof(*t->heads));
 }
 
 void
@@ -252,6 +259,7 @@ tlsev_free(struct tlsev *t)
 	free(t->tp);
 	free(t->bysport);
 	free(t->ports);
+	free(t->heads);
 	tlscert_store_free(t->store);
 	probeid_free(t->pid);
 	free(t);
@@ -312,14 +320,25 @@ by_sport(const struct tlsev *t, uint16_t sport, uint16_t dport, const struct rp_
 	return TLSEV_NONE;
 }
 
+static uint32_t
+flow_hash(const struct rp_addr *s, uint16_t sp, const struct rp_addr *d, uint16_t dp)
+{
+	uint32_t h = 2166136261u ^ ((uint32_t)sp << 16 | dp);
+	size_t i;
+
+	for (i = 0; i < 16; i++)
+		h = (h ^ s->b[i]) * 16777619u, h = (h ^ d->b[i]) * 16777619u;
+	return (h ^ (h >> 16)) % TLSEV_HASH;
+}
+
 static struct flow *
 find_flow(struct tlsev *t, const struct rp_addr *s, uint16_t sp, const struct rp_addr *d,
     uint16_t dp)
 {
-	size_t i = t->nflows;
+	uint32_t i;
 
-	/* The newest first: a retry reuses its 4-tuple. */
-	while (i-- > 0) {
+	/* Chains hold the newest first: a retry reuses its 4-tuple. */
+	for (i = t->heads[flow_hash(s, sp, d, dp)]; i != TLSEV_NONE; i = t->flows[i].next) {
 		struct flow *f = &t->flows[i];
 		if (f->csport == sp && f->cdport == dp && addr_eq(&f->csrc, s) && addr_eq(&f->cdst, d))
 			return f;
@@ -342,8 +361,13 @@ new_flow(struct tlsev *t, const struct pkt *p, int64_t ts, uint32_t frame, uint8
 		t->flows = nf;
 		t->capflows = nc;
 	}
-	f = &t->flows[t->nflows++];
+	f = &t->flows[t->nflows];
 	memset(f, 0, sizeof(*f));
+	{
+		uint32_t h = flow_hash(&p->ip.src, p->l4.sport, &p->ip.dst, p->l4.dport);
+		f->next = t->heads[h];
+		t->heads[h] = (uint32_t)t->nflows++;
+	}
 	f->csrc = p->ip.src;
 	f->cdst = p->ip.dst;
 	f->csport = p->l4.sport;
@@ -460,16 +484,23 @@ client_data(struct tlsev *t, struct corr *c, struct flow *f, const struct pkt *p
 
 	if (f->hello_done || p->l4.payload_len == 0)
 		return;
-	if (!f->cc && !(f->cc = tcpc_new(TLSEV_STREAM_LIMIT)))
-		return;
+	/* Made at the first data, freed once the hello is parsed (or is not
+	 * one): memory for the flows still awaiting theirs only. */
+	if (!f->cc) {
+		if (!(f->cc = tcpc_new(TLSEV_STREAM_LIMIT)))
+			return;
+		tcpc_add(f->cc, f->isn, true, NULL, 0);
+	}
 	tcpc_add(f->cc, p->l4.seq, false, p->l4.payload, p->l4.payload_len);
 	data = tcpc_data(f->cc, &len);
 	r = tls_client_hello_from_stream(data, len, t->hs, sizeof(t->hs), &ch, NULL);
-	if (r == TLS_NEED_MORE)
+	if (r == TLS_NEED_MORE && len < TLSEV_STREAM_LIMIT)
 		return;
 	f->hello_done = true;
 	if (r == TLS_OK)
 		on_hello(t, c, f, &ch, ts, frame, seg, ep, at_sender);
+	tcpc_free(f->cc);
+	f->cc = NULL;
 }
 
 /* At the sender: its own SYNs and data, and what comes back. */
@@ -487,12 +518,8 @@ sender_packet(struct tlsev *t, struct corr *c, const struct pkt *p, int64_t ts, 
 
 			if (k == TLSEV_NONE)
 				return false;
-			if (!f || f->isn != l->seq) {
+			if (!f || f->isn != l->seq)
 				f = new_flow(t, p, ts, frame, seg, k);
-				/* The stream's bytes start after the SYN. */
-				if (f && (f->cc = tcpc_new(TLSEV_STREAM_LIMIT)) != NULL)
-					tcpc_add(f->cc, l->seq, true, NULL, 0);
-			}
 			emit(c, t->tp[k].id, EV_SENT, frame, seg, p, ts, ep, true);
 			return true;
 		}
@@ -575,8 +602,6 @@ receiver_packet(struct tlsev *t, struct corr *c, struct probeid *pid, const stru
 			emit(c, t->tp[k].id, EV_ARRIVED, frame, seg, p, ts, ep, false);
 			f->syn_reported = true;
 		}
-		if (f && (f->cc = tcpc_new(TLSEV_STREAM_LIMIT)) != NULL)
-			tcpc_add(f->cc, l->seq, true, NULL, 0);
 		return true;
 	}
 	if (!f)
