@@ -5,7 +5,7 @@
 set -euo pipefail
 
 build=(make gcc libc6-dev libpcap-dev libnet1-dev libssl-dev libjansson-dev libpsl-dev nftables iproute2)
-test=(libcunit1-dev tshark jq clang libclang-rt-14-dev chromium libxml2-utils fonts-dejavu-core socat valgrind)
+test=(libcunit1-dev tshark jq clang libclang-rt-14-dev chromium libxml2-utils fonts-dejavu-core socat valgrind openssl)
 
 want=("${build[@]}")
 [ "${1:-}" = "--test" ] && want+=("${test[@]}")
