@@ -6,7 +6,9 @@
 # firewall that lets every SYN through but drops the ClientHello whose
 # server name is blocked.example (an nftables payload match at the name's
 # offset, measured in the first run's capture) is reported as blocked after
-# the SYN, with its reason.
+# the SYN, with its reason; and a firewall that rewrites the server name in
+# the ClientHello on 8443 (an nftables payload set) is reported as SNI
+# altered, one that rewrites a cipher suite on 9443 as altered.
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
@@ -68,5 +70,36 @@ check "9443: no ClientHello for it in the far side's capture" \
 check "9443: the sender's handshake timed out" [ "$(res "$DIR" 9443 .tls.outcome)" = timeout ]
 check "443 and 8443 still tls-intact" [ "$(res "$DIR" 443 .evidence) $(res "$DIR" 8443 .evidence)" = "tls-intact tls-intact" ]
 check "the text report says blocked after the SYN" grep -q "tls-blocked-after-syn" "$DIR/report.txt"
+check "no namespace left behind" no_leftovers "$DIR"
+
+# The same offset holds portal.lab.example in the ClientHellos to 8443:
+# its last two bytes are rewritten on the way ("le" -> "l3").  And the
+# first cipher suite offered to 9443 (TLS_AES_128_GCM_SHA256, after the
+# record and handshake headers, version, random and 32-byte session id) is
+# rewritten, leaving the SNI alone.
+cs=$((5 + 4 + 2 + 32 + 1 + 32 + 2))
+check "the first cipher suite offered is 0x1301 at byte $cs" [ "${hello:$((cs * 2)):4}" = 1301 ]
+full=$(printf 'portal.lab.example' | od -An -tx1 | tr -d ' \n')
+cat >"$SCRATCH/alter.nft" <<NFT
+table inet labtest {
+	chain forward {
+		type filter hook forward priority filter; policy drop;
+		tcp dport 8443 @ih,$((off * 8)),128 0x${full:0:32} @ih,$((off * 8 + 128)),16 0x${full:32:4} @ih,$((off * 8 + 128)),16 set 0x6c33
+		tcp dport 9443 @ih,$((cs * 8)),16 0x1301 @ih,$((cs * 8)),16 set 0x1303
+		ct state established,related accept
+		ip saddr 198.18.10.10 ip daddr 198.18.20.10 tcp dport { 443, 8443, 9443 } accept
+	}
+}
+NFT
+lab "$SCRATCH/alter" tests/lab/tls.profile --site tests/lab/tls.site --firewall "$SCRATCH/alter.nft"
+check "SNI rewritten: a rule fails (exit 1), got $RC" [ "$RC" -eq 1 ]
+check "8443: tls-sni-altered" [ "$(res "$DIR" 8443 .evidence)" = tls-sni-altered ]
+check "8443: the reason shows both names" \
+	grep -q "ClientHello arrived at server with SNI 'portal.lab.exampl3', sent as 'portal.lab.example' (same client random): a middlebox rewrote it" \
+	<<<"$(res "$DIR" 8443 .detail)"
+check "8443: the handshake broke (the transcript no longer matches)" [ "$(res "$DIR" 8443 .tls.outcome)" = alert ]
+check "9443: a cipher rewritten, same random and SNI: tls-altered" [ "$(res "$DIR" 9443 .evidence)" = tls-altered ]
+check "9443: the reason shows both JA4s" grep -q "ClientHello arrived at server with JA4 .*, sent as t13d100900_" <<<"$(res "$DIR" 9443 .detail)"
+check "443 untouched: tls-intact" [ "$(res "$DIR" 443 .evidence)" = tls-intact ]
 check "no namespace left behind" no_leftovers "$DIR"
 finish
