@@ -315,8 +315,10 @@ dry_run(const struct cli_inputs *in, const struct run_params *rp, const struct a
 		if (p->src != ep)
 			continue;
 		snprintf(port, sizeof(port), "%s/%u", p->proto == RP_PROTO_UDP ? "udp" : "tcp", p->port);
-		printf("%6u  %-15s  %-39s  %-10s  %s\n", p->id, profile_endpoint(in->prof, p->dst)->name,
-		    addr_fmt(plan_probe_dst(in->pl, p), da), port, p->expect_open ? "open" : "closed");
+		printf("%6u  %-15s  %-39s  %-10s  %s%s%s\n", p->id, profile_endpoint(in->prof, p->dst)->name,
+		    addr_fmt(plan_probe_dst(in->pl, p), da), port, p->expect_open ? "open" : "closed",
+		    p->tls ? "  TLS, SNI " : "", p->tls ? (plan_probe_sni(in->pl, p) ? plan_probe_sni(in->pl, p) :
+		    "none") : "");
 		n++;
 	}
 	printf("would send %u probes from %s (%s) at %u/s, about %.1f s, then retry unanswered "
