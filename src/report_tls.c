@@ -97,6 +97,23 @@ report_tls_probe_json(const struct report *r, uint32_t id)
 	return o;
 }
 
+/* Another TLS probe before id (from first on) went to the same address
+ * and port: several sources probe one port, which is listed once. */
+static bool
+port_seen(const struct report *r, uint32_t first, uint32_t id)
+{
+	const struct probe *p = plan_probe(r->pl, id);
+	uint32_t i;
+
+	for (i = first; i < id; i++) {
+		const struct probe *q = plan_probe(r->pl, i);
+		if (corr_tls(r->c, i) && corr_tls(r->c, i)->chain && q->dst == p->dst &&
+		    q->dst_addr == p->dst_addr && q->port == p->port)
+			return true;
+	}
+	return false;
+}
+
 /* The probes of one destination address, in plan order: the first one's
  * id stands for the address. */
 static bool
@@ -128,7 +145,7 @@ json_endpoint(const struct report *r, uint32_t id)
 		const struct tls_result *x = corr_tls(r->c, i);
 		const struct tlscert_info *in;
 
-		if (!x || q->dst != p->dst || q->dst_addr != p->dst_addr)
+		if (!x || q->dst != p->dst || q->dst_addr != p->dst_addr || port_seen(r, id, i))
 			continue;
 		in = x->chain ? tlscert_at(x->chain, 0) : NULL;
 		json_array_append_new(ports, json_pack("{s:i, s:o, s:o, s:o}", "port", (int)q->port,
@@ -230,7 +247,8 @@ text_same_cert(const struct report *r, FILE *out, uint32_t id)
 		const struct probe *q = plan_probe(r->pl, i);
 		const struct tls_result *x = corr_tls(r->c, i);
 
-		if (!x || !x->chain || q->dst != p->dst || q->dst_addr != p->dst_addr)
+		if (!x || !x->chain || q->dst != p->dst || q->dst_addr != p->dst_addr ||
+		    port_seen(r, id, i))
 			continue;
 		if (off < sizeof(ports))
 			off += (size_t)snprintf(ports + off, sizeof(ports) - off, "%stcp/%u", n ? ", " : "",
