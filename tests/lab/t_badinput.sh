@@ -51,6 +51,14 @@ check "profile: a binary file's control characters are not echoed" \
 { echo 'profile "x"'; head -c 1048576 /dev/zero | tr '\0' x; echo; } >"$B/longline.profile"
 expect 2 "longline.profile:2:1: error: unknown statement 'xxxx" "profile: a 1 MiB line" \
 	"$RP" check "$B/longline.profile"
+out=$("$RP" check "$B/longline.profile" 2>&1)
+check "profile: a 1 MiB line is shown as a window of it (${#out} bytes)" \
+	bash -c '[ ${#1} -lt 1024 ] && grep -q "^    x\{120\}\.\.\.$" <<<"$1"' _ "$out"
+# One port named 500,000 times in a 1 MB line: linear, and 100 warnings shown.
+{ echo 'profile "x"'; echo 'zone a'; echo 'role b'; printf 'open a -> b : tcp/1'; \
+  yes ,1 | head -n 500000 | tr -d '\n'; echo; } >"$B/dup.profile"
+expect 0 'dup.profile: 499900 more diagnostics not shown \(0 errors, 499900 warnings\)' \
+	"profile: a port listed 500,000 times" "$RP" -q check "$B/dup.profile"
 printf 'site "s"\nhost clients 300.1.1.1\nhost server 198.18.20.10\n' >"$B/addr.site"
 expect 2 "addr.site:2:14: error: invalid address '300.1.1.1'" "site: bad address" \
 	"$RP" check "$P" --site "$B/addr.site"
