@@ -269,7 +269,9 @@ on_own_packet(void *arg, const uint8_t *frame, size_t caplen)
 	struct pkt p;
 	size_t k;
 
-	if (pkt_dissect(s->dlt, frame, caplen, &p) != 0)
+	/* What this host sent itself is never an answer: skipped before the
+	 * keyed decoding, which would cost as much as sending it. */
+	if (pkt_dissect(s->dlt, frame, caplen, &p) != 0 || probe_self_is(&self, &p.ip.src))
 		return;
 	for (k = 0; kinds[k]; k++) {
 		memset(&pm, 0, sizeof(pm));

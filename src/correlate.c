@@ -13,15 +13,14 @@
 #define TRANSIT_US 250000
 
 /* What the captures said about one probe, kept densely by probe id: a
- * million probes cost 40 bytes each.  Addresses are indexes into a table of
- * the distinct ones seen; how a probe arrived and what came back are only
- * kept for the probes that did arrive or got a reply, in side tables. */
+ * million probes cost 32 bytes each.  How a probe arrived, what came back,
+ * and a source address other than the planned one are only kept for the
+ * probes that have them, in a side table (struct extra); addresses there
+ * are indexes into a table of the distinct ones seen. */
 struct obs {
 	int64_t  sent_us, last_sent_us;
 	uint32_t sent_frame;
-	uint32_t sent_src;              /* address index + 1, 0 if never sent */
-	uint32_t arr;                   /* arrival index + 1, 0 if none */
-	uint32_t rep;                   /* reply index + 1, 0 if none */
+	uint32_t ext;                   /* extra index + 1, 0 if none */
 	uint16_t nsent, sent_sport;
 	uint8_t  sent_seg, last_sent_seg;
 };
@@ -41,6 +40,12 @@ struct reply {
 	uint32_t from;                  /* address index */
 	uint8_t  ev;                    /* enum probe_event */
 	uint8_t  seg, ttl, itype, icode;
+};
+
+struct extra {
+	struct arrival a;               /* a.count 0: never arrived */
+	struct reply   r;               /* r.ev EV_NONE: no reply */
+	uint32_t       sent_src;        /* address index + 1; 0: the planned source */
 };
 
 /* The distinct addresses seen, each once; an open-addressing hash finds
@@ -74,10 +79,8 @@ struct corr {
 	 * from which its own SYN-ACKs came back, 0 when none did. */
 	uint8_t            **host_hops;
 	struct obs          *obs;
-	struct arrival      *arr;
-	size_t               narr, caparr;
-	struct reply        *rep;
-	size_t               nrep, caprep;
+	struct extra        *ext;
+	size_t               next, capext;
 	struct addr_tab      addrs;
 	struct result_ring  *ring;
 	struct cap_slot     *tx, *rx;        /* per endpoint */
@@ -119,8 +122,7 @@ corr_free(struct corr *c)
 		return;
 	tlsev_free(c->tls);
 	free(c->obs);
-	free(c->arr);
-	free(c->rep);
+	free(c->ext);
 	free(c->addrs.a);
 	free(c->addrs.slot);
 	free(c->ring);
@@ -265,34 +267,59 @@ side_add(void **tab, size_t *n, size_t *cap, size_t size)
 	return memset((char *)*tab + (*n)++ * size, 0, size);
 }
 
+/* The probe's extra record, created on first need; NULL when out of memory. */
+static struct extra *
+ext_get(struct corr *c, struct obs *o)
+{
+	struct extra *x;
+
+	if (o->ext)
+		return &c->ext[o->ext - 1];
+	x = side_add((void **)&c->ext, &c->next, &c->capext, sizeof(*x));
+	if (x)
+		o->ext = (uint32_t)c->next;
+	return x;
+}
+
+static const struct extra *
+ext_of(const struct corr *c, const struct obs *o)
+{
+	return o->ext ? &c->ext[o->ext - 1] : NULL;
+}
+
 static const struct reply *
 reply_of(const struct corr *c, const struct obs *o)
 {
-	return o->rep ? &c->rep[o->rep - 1] : NULL;
+	const struct extra *x = ext_of(c, o);
+
+	return x && x->r.ev != EV_NONE ? &x->r : NULL;
+}
+
+static const struct arrival *
+arrival_of(const struct corr *c, const struct obs *o)
+{
+	const struct extra *x = ext_of(c, o);
+
+	return x && x->a.count ? &x->a : NULL;
 }
 
 static uint8_t
 reply_ev(const struct corr *c, const struct obs *o)
 {
-	return o->rep ? c->rep[o->rep - 1].ev : EV_NONE;
+	const struct reply *r = reply_of(c, o);
+
+	return r ? r->ev : EV_NONE;
 }
 
 static void
 note_reply(struct corr *c, struct obs *o, const struct probe_match *m, const struct pkt *p)
 {
-	struct reply *r;
+	struct extra *x = ext_get(c, o);
+	struct reply *r = x ? &x->r : NULL;
 
 	/* A positive answer outranks a refusal: it is proof of crossing. */
-	if (o->rep) {
-		r = &c->rep[o->rep - 1];
-		if (!(m->ev == EV_ANSWER && r->ev != EV_ANSWER))
-			return;
-	} else {
-		r = side_add((void **)&c->rep, &c->nrep, &c->caprep, sizeof(*r));
-		if (!r)
-			return;
-		o->rep = (uint32_t)c->nrep;
-	}
+	if (!r || (r->ev != EV_NONE && !(m->ev == EV_ANSWER && r->ev != EV_ANSWER)))
+		return;
 	r->ev = (uint8_t)m->ev;
 	r->frame = m->frame;
 	r->seg = m->seg;
@@ -305,18 +332,16 @@ note_reply(struct corr *c, struct obs *o, const struct probe_match *m, const str
 static void
 note_arrival(struct corr *c, struct obs *o, const struct probe_match *m, const struct pkt *p)
 {
-	struct arrival *a;
+	struct extra *x = ext_get(c, o);
+	struct arrival *a = x ? &x->a : NULL;
 
-	if (o->arr) {
-		a = &c->arr[o->arr - 1];
+	if (!a)
+		return;
+	if (a->count) {
 		if (a->count < UINT16_MAX)
 			a->count++;
 		return;
 	}
-	a = side_add((void **)&c->arr, &c->narr, &c->caparr, sizeof(*a));
-	if (!a)
-		return;
-	o->arr = (uint32_t)c->narr;
 	a->count = 1;
 	a->frame = m->frame;
 	a->seg = m->seg;
@@ -325,6 +350,22 @@ note_arrival(struct corr *c, struct obs *o, const struct probe_match *m, const s
 	a->sport = p->l4.sport;
 	a->dport = p->l4.dport;
 	a->vouched = (uint8_t)m->vouched;
+}
+
+/* The source a probe was first seen leaving from is only kept when it is not
+ * the planned one. */
+static void
+note_sent_src(struct corr *c, struct obs *o, const struct probe *pr, const struct rp_addr *src)
+{
+	struct extra *x;
+
+	if (addr_eq(src, plan_probe_src(c->pl, pr))) {
+		if (o->ext)
+			c->ext[o->ext - 1].sent_src = 0;
+		return;
+	}
+	if ((x = ext_get(c, o)) != NULL)
+		x->sent_src = addr_index(&c->addrs, src) + 1;
 }
 
 void
@@ -346,7 +387,7 @@ corr_event(struct corr *c, const struct probe_match *m, const struct pkt *p, int
 			o->sent_us = ts_us;
 			o->sent_frame = m->frame;
 			o->sent_seg = m->seg;
-			o->sent_src = addr_index(&c->addrs, &p->ip.src) + 1;
+			note_sent_src(c, o, pr, &p->ip.src);
 			o->sent_sport = p->l4.sport;
 		}
 		if (o->nsent == 0 || ts_us > o->last_sent_us) {
@@ -547,6 +588,8 @@ expand(const struct corr *c, uint32_t id, struct obs_view *v)
 {
 	const struct obs *o = &c->obs[id];
 	const struct reply *rp = reply_of(c, o);
+	const struct arrival *a = arrival_of(c, o);
+	const struct extra *x = ext_of(c, o);
 
 	memset(v, 0, sizeof(*v));
 	v->sent_us = o->sent_us;
@@ -556,10 +599,10 @@ expand(const struct corr *c, uint32_t id, struct obs_view *v)
 	v->sent_frame = o->sent_frame;
 	v->nsent = o->nsent;
 	v->sent_sport = o->sent_sport;
-	if (o->sent_src)
-		v->sent_src = *addr_at(c, o->sent_src - 1);
-	if (o->arr) {
-		const struct arrival *a = &c->arr[o->arr - 1];
+	if (o->nsent)
+		v->sent_src = x && x->sent_src ? *addr_at(c, x->sent_src - 1) :
+		    *plan_probe_src(c->pl, plan_probe(c->pl, id));
+	if (a) {
 		v->narrived = a->count;
 		v->arrived_frame = a->frame;
 		v->arrived_seg = a->seg;
