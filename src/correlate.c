@@ -490,6 +490,31 @@ corr_segment_names(const char *endpoint, bool at_sender, unsigned seg, char *pca
 	snprintf(meta, mlen, "%s-%s%s.json", at_sender ? "tx" : "rx", endpoint, sfx);
 }
 
+/* A capture's error as the report keeps it: without the run directory,
+ * which libpcap and the reader both put in, so that the reports of a run
+ * are the same wherever its directory is (moved, copied, or named
+ * relatively), e.g. "rx-server.pcap: No such file or directory". */
+static void
+error_in_run(char *msg, const char *dir, const char *name)
+{
+	size_t dl = strlen(dir), nl = strlen(name);
+	char *p = msg, *q;
+
+	while (dl > 0 && (p = strstr(p, dir)) != NULL) {
+		for (q = p + dl; *q == '/'; q++)
+			;
+		if (q == p + dl) {
+			p++;
+			continue;
+		}
+		memmove(p, q, strlen(q) + 1);
+	}
+	/* "NAME: NAME: why" (the reader's prefix, then libpcap's) says NAME once. */
+	if (strncmp(msg, name, nl) == 0 && strncmp(msg + nl, ": ", 2) == 0 &&
+	    strncmp(msg + nl + 2, name, nl) == 0 && strncmp(msg + 2 * nl + 2, ": ", 2) == 0)
+		memmove(msg, msg + nl + 2, strlen(msg + nl + 2) + 1);
+}
+
 /* Every segment of an endpoint's captures, in order, until the first one
  * that does not exist.  A pcap without a readable capture file is not
  * trusted at all; one that cannot be read to its end is kept as incomplete:
@@ -513,6 +538,7 @@ load_one(struct corr *c, struct probeid *pid, const char *dir, size_t ep, bool a
 		snprintf(path, sizeof(path), "%s/%s", dir, pf);
 		if (corr_read_pcap_seg(c, pid, path, ep, at_sender, seg, err, sizeof(err)) != 0) {
 			m.complete = false;
+			error_in_run(err, dir, pf);
 			snprintf(m.error, sizeof(m.error), "%s", err);
 		}
 		corr_add_capture(c, ep, at_sender, &m);

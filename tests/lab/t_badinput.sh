@@ -148,6 +148,19 @@ spoil cut
 head -c 200 "$RUN/rx-server.pcap" >"$SCRATCH/cut/rx-server.pcap"
 expect 3 'capture rx-server.pcap is incomplete: .*truncated dump file' "truncated pcap" \
 	"$RP" report "$SCRATCH/cut"
+check "truncated pcap: report.json names it without the run directory" \
+	[ "$(jq -r '.captures[] | select(.pcap == "rx-server.pcap") | .error' "$SCRATCH/cut/report.json" | cut -c1-35)" = "rx-server.pcap: truncated dump file" ]
+spoil nopcap
+rm "$SCRATCH/nopcap/rx-server.pcap"
+expect 3 'capture rx-server.pcap is incomplete: .*No such file or directory' "a capture file without its pcap" \
+	"$RP" report "$SCRATCH/nopcap"
+check "a pcap that cannot be read: report.json has no path of the run directory" \
+	bash -c "! grep -q '$SCRATCH/nopcap' '$SCRATCH/nopcap/report.json' && grep -q '\"error\": \"rx-server.pcap: No such file or directory\"' '$SCRATCH/nopcap/report.json'"
+mkdir -p "$SCRATCH/moved/deeper"
+cp -r "$SCRATCH/nopcap" "$SCRATCH/moved/deeper/run"
+(cd "$SCRATCH/moved" && "$RP" -q report deeper/run/ >/dev/null 2>&1)
+check "... and the same reports, byte for byte, from the run directory moved elsewhere" \
+	bash -c "for f in '$SCRATCH'/nopcap/report.*; do cmp -s \"\$f\" '$SCRATCH/moved/deeper/run/'\"\${f##*/}\" || exit 1; done"
 spoil notpcap
 cp "$P" "$SCRATCH/notpcap/tx-clients.pcap"
 expect 3 'capture tx-clients.pcap is incomplete: .*unknown file format' "a text file as a pcap" \
