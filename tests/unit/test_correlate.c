@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "correlate.h"
+#include "fixture.h"
 #include "frame.h"
 #include "suites.h"
 
@@ -39,9 +40,7 @@ static const char s_corr[] =
     "host db " DB_ADDR "\n";
 
 struct fx {
-	struct profile *pf;
-	struct site    *st;
-	struct plan    *pl;
+	struct fixture  f;
 	struct corr    *c;
 	size_t          src, web, db;
 };
@@ -65,21 +64,16 @@ static void
 fx_open(struct fx *x)
 {
 	struct agent_meta tx = good_meta("send"), rx = good_meta("listen");
-	char err[256];
 
 	memset(x, 0, sizeof(*x));
-	x->pf = profile_parse("c.profile", p_corr, strlen(p_corr), stderr, NULL);
-	x->st = site_parse("c.site", s_corr, strlen(s_corr), stderr, NULL);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(x->pf);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(x->st);
-	x->pl = plan_build(x->pf, x->st, err, sizeof(err));
-	CU_ASSERT_PTR_NOT_NULL_FATAL(x->pl);
-	CU_ASSERT_EQUAL_FATAL(plan_nprobes(x->pl), 5);
-	x->c = corr_new(x->pl);
+	fixture_parse(&x->f, "c.profile", p_corr, "c.site", s_corr);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(x->f.pl);
+	CU_ASSERT_EQUAL_FATAL(plan_nprobes(x->f.pl), 5);
+	x->c = corr_new(x->f.pl);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(x->c);
-	x->src = (size_t)profile_find_endpoint(x->pf, "src");
-	x->web = (size_t)profile_find_endpoint(x->pf, "web");
-	x->db = (size_t)profile_find_endpoint(x->pf, "db");
+	x->src = (size_t)profile_find_endpoint(x->f.pf, "src");
+	x->web = (size_t)profile_find_endpoint(x->f.pf, "web");
+	x->db = (size_t)profile_find_endpoint(x->f.pf, "db");
 	corr_set_capture(x->c, x->src, true, &tx);
 	corr_set_capture(x->c, x->web, false, &rx);
 	corr_set_capture(x->c, x->db, false, &rx);
@@ -89,9 +83,7 @@ static void
 fx_close(struct fx *x)
 {
 	corr_free(x->c);
-	plan_free(x->pl);
-	site_free(x->st);
-	profile_free(x->pf);
+	fixture_close(&x->f);
 }
 
 /* The id of the probe to port (every port is planned once). */
@@ -100,8 +92,8 @@ id_of(const struct fx *x, uint16_t port)
 {
 	uint32_t i;
 
-	for (i = 0; i < plan_nprobes(x->pl); i++)
-		if (plan_probe(x->pl, i)->port == port)
+	for (i = 0; i < plan_nprobes(x->f.pl); i++)
+		if (plan_probe(x->f.pl, i)->port == port)
 			return i;
 	CU_FAIL_FATAL("no probe to that port");
 	return 0;
@@ -127,7 +119,7 @@ sent(struct fx *x, uint16_t port)
 static void
 arrived(struct fx *x, uint16_t port)
 {
-	const struct probe *p = plan_probe(x->pl, id_of(x, port));
+	const struct probe *p = plan_probe(x->f.pl, id_of(x, port));
 
 	event(x, port, EV_ARRIVED, p->dst, false, NULL);
 }
@@ -439,8 +431,8 @@ pass_all_but(struct fx *x, uint16_t except)
 {
 	uint32_t i;
 
-	for (i = 0; i < plan_nprobes(x->pl); i++) {
-		const struct probe *p = plan_probe(x->pl, i);
+	for (i = 0; i < plan_nprobes(x->f.pl); i++) {
+		const struct probe *p = plan_probe(x->f.pl, i);
 		if (p->port == except)
 			continue;
 		sent(x, p->port);

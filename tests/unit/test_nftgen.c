@@ -8,15 +8,10 @@
 #include <string.h>
 
 #include "drift.h"
+#include "fixture.h"
 #include "nftgen.h"
 #include "plan.h"
 #include "suites.h"
-
-struct world {
-	struct profile *pf;
-	struct site    *st;
-	struct plan    *pl;
-};
 
 static const char p_small[] =
     "profile \"Small\"\n"
@@ -34,55 +29,23 @@ static const char s_small[] =
     "host c 198.18.0.3\n";
 
 static void
-world_from(struct world *w, const char *profile, const char *site)
+world_from(struct fixture *w, const char *profile, const char *site)
 {
-	char err[256];
-
-	memset(w, 0, sizeof(*w));
-	w->pf = profile_parse("t.profile", profile, strlen(profile), stderr, NULL);
-	w->st = site_parse("t.site", site, strlen(site), stderr, NULL);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(w->pf);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(w->st);
-	w->pl = plan_build(w->pf, w->st, err, sizeof(err));
+	fixture_parse(w, "t.profile", profile, "t.site", site);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(w->pl);
 }
 
 static void
-world_small(struct world *w)
+world_small(struct fixture *w)
 {
 	world_from(w, p_small, s_small);
 }
 
 static void
-world_shipped(struct world *w)
+world_shipped(struct fixture *w)
 {
-	char err[256];
-	int nerr = 0;
-
-	memset(w, 0, sizeof(*w));
-	w->pf = profile_load("profiles/assist-onprem-multi.profile", stderr, &nerr);
-	w->st = site_load("profiles/lab/assist-onprem-multi.site", stderr, &nerr);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(w->pf);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(w->st);
-	w->pl = plan_build(w->pf, w->st, err, sizeof(err));
+	fixture_load(w, "profiles/assist-onprem-multi.profile", "profiles/lab/assist-onprem-multi.site");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(w->pl);
-}
-
-static void
-world_close(struct world *w)
-{
-	plan_free(w->pl);
-	site_free(w->st);
-	profile_free(w->pf);
-}
-
-static size_t
-ep(const struct world *w, const char *name)
-{
-	long i = profile_find_endpoint(w->pf, name);
-
-	CU_ASSERT_FATAL(i >= 0);
-	return (size_t)i;
 }
 
 /* Line number (from 1) of the first line of text containing needle. */
@@ -113,7 +76,7 @@ count_str(const char *hay, const char *needle)
 static void
 test_compile(void)
 {
-	struct world w;
+	struct fixture w;
 	struct fwset *fw;
 	const int l0 = line_of(p_small, "open a -> b"), l1 = line_of(p_small, "open a, c");
 	const struct {
@@ -141,7 +104,7 @@ test_compile(void)
 		size_t found = 0;
 		for (k = 0; k < fw_nrules(fw); k++) {
 			const struct fw_rule *r = fw_rule_at(fw, k);
-			if (r->src == ep(&w, want[i].src) && r->dst == ep(&w, want[i].dst) &&
+			if (r->src == fixture_ep(&w, want[i].src) && r->dst == fixture_ep(&w, want[i].dst) &&
 			    r->proto == want[i].proto && r->lo == want[i].lo && r->hi == want[i].hi) {
 				found++;
 				CU_ASSERT_EQUAL(r->act, FW_ACCEPT);
@@ -152,18 +115,18 @@ test_compile(void)
 	}
 	CU_ASSERT_PTR_NULL(fw_rule_at(fw, fw_nrules(fw)));
 	fw_free(fw);
-	world_close(&w);
+	fixture_close(&w);
 }
 
 static void
 test_eval_compiled(void)
 {
-	struct world w;
+	struct fixture w;
 	struct fwset *fw;
 	size_t a, b, c;
 
 	world_small(&w);
-	a = ep(&w, "a"), b = ep(&w, "b"), c = ep(&w, "c");
+	a = fixture_ep(&w, "a"), b = fixture_ep(&w, "b"), c = fixture_ep(&w, "c");
 	fw = fw_compile(w.pl);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(fw);
 	CU_ASSERT_EQUAL(fw_eval(fw, a, b, RP_PROTO_TCP, 443), FW_ACCEPT);
@@ -178,19 +141,19 @@ test_eval_compiled(void)
 	CU_ASSERT_EQUAL(fw_eval(fw, c, b, RP_PROTO_TCP, 443), FW_DROP);
 	CU_ASSERT_EQUAL(fw_eval(fw, a, c, RP_PROTO_TCP, 22), FW_DROP);
 	fw_free(fw);
-	world_close(&w);
+	fixture_close(&w);
 }
 
 static void
 test_eval_first_match(void)
 {
-	struct world w;
+	struct fixture w;
 	struct fwset *fw, *copy;
 	size_t a, b;
 	struct fw_rule rst, icmp, acc;
 
 	world_small(&w);
-	a = ep(&w, "a"), b = ep(&w, "b");
+	a = fixture_ep(&w, "a"), b = fixture_ep(&w, "b");
 	fw = fw_compile(w.pl);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(fw);
 	copy = fw_clone(fw);
@@ -233,13 +196,13 @@ test_eval_first_match(void)
 	CU_ASSERT_EQUAL(fw_nrules(copy), 6);
 	fw_free(copy);
 	fw_free(fw);
-	world_close(&w);
+	fixture_close(&w);
 }
 
 static void
 test_compiled_conforms(void)
 {
-	struct world w;
+	struct fixture w;
 	struct fwset *fw;
 	uint32_t i, wrong = 0;
 
@@ -256,7 +219,7 @@ test_compiled_conforms(void)
 	}
 	CU_ASSERT_EQUAL(wrong, 0);
 	fw_free(fw);
-	world_close(&w);
+	fixture_close(&w);
 }
 
 /* ---- emit ---- */
@@ -277,7 +240,7 @@ emit(const struct fwset *fw, const struct plan *pl)
 static void
 test_emit(void)
 {
-	struct world w;
+	struct fixture w;
 	struct fwset *fw;
 	struct fw_rule planted;
 	char *out, comment[64];
@@ -301,7 +264,7 @@ test_emit(void)
 	free(out);
 
 	/* A planted reject is emitted as nft's reject, and says it was planted. */
-	planted = (struct fw_rule){ .src = ep(&w, "c"), .dst = ep(&w, "b"), .proto = RP_PROTO_TCP,
+	planted = (struct fw_rule){ .src = fixture_ep(&w, "c"), .dst = fixture_ep(&w, "b"), .proto = RP_PROTO_TCP,
 	    .lo = 25, .hi = 25, .act = FW_REJECT_RST };
 	CU_ASSERT_EQUAL_FATAL(fw_insert(fw, 0, &planted), 0);
 	out = emit(fw, w.pl);
@@ -313,7 +276,7 @@ test_emit(void)
 	CU_ASSERT(strstr(out, "dport 25") < strstr(out, "dport 443"));
 	free(out);
 	fw_free(fw);
-	world_close(&w);
+	fixture_close(&w);
 }
 
 /* ---- drift ---- */
@@ -321,7 +284,7 @@ test_emit(void)
 /* Runs fw_drift on a fresh compiled set; returns the planted text and hands
  * back the drifted set. */
 static char *
-drift(const struct world *w, uint64_t seed, unsigned n, int *rc, struct fwset **out)
+drift(const struct fixture *w, uint64_t seed, unsigned n, int *rc, struct fwset **out)
 {
 	struct fwset *fw = fw_compile(w->pl);
 	char *buf = NULL;
@@ -358,7 +321,7 @@ same_rules(const struct fwset *a, const struct fwset *b)
 static void
 test_drift_deterministic(void)
 {
-	struct world w;
+	struct fixture w;
 	struct fwset *f1, *f2;
 	char *t1, *t2, *t3;
 	int rc1, rc2, rc3;
@@ -379,14 +342,14 @@ test_drift_deterministic(void)
 	free(t3);
 	fw_free(f1);
 	fw_free(f2);
-	world_close(&w);
+	fixture_close(&w);
 }
 
 static void
 test_drift_seeds_differ(void)
 {
 	enum { NSEEDS = 50 };
-	struct world w;
+	struct fixture w;
 	char *t[NSEEDS];
 	size_t i, j, same = 0;
 	int rc;
@@ -402,13 +365,13 @@ test_drift_seeds_differ(void)
 	CU_ASSERT_EQUAL(same, 0);
 	for (i = 0; i < NSEEDS; i++)
 		free(t[i]);
-	world_close(&w);
+	fixture_close(&w);
 }
 
 /* The probe of a planted "flow" line not listed yet, or NULL.  A flow to
  * an endpoint with several addresses is one line per address (probe). */
 static const struct probe *
-flow_probe(const struct world *w, const char *src, const char *dst, const char *proto,
+flow_probe(const struct fixture *w, const char *src, const char *dst, const char *proto,
     unsigned port, const bool *marked)
 {
 	long s = profile_find_endpoint(w->pf, src), d = profile_find_endpoint(w->pf, dst);
@@ -427,7 +390,7 @@ flow_probe(const struct world *w, const char *src, const char *dst, const char *
 /* Checks one seed's planted text against the drifted set; returns the
  * number of problems found (each is also a CUnit failure). */
 static unsigned
-check_planted(const struct world *w, const struct fwset *fw, const char *text, bool *marked)
+check_planted(const struct fixture *w, const struct fwset *fw, const char *text, bool *marked)
 {
 	unsigned bad = 0, drifts = 0, flows_in_drift = 0, lines_ok = 1;
 	const char *line = text;
@@ -485,7 +448,7 @@ check_planted(const struct world *w, const struct fwset *fw, const char *text, b
  * the drifted firewall now gets wrong: none missing, none extra.  Returns
  * the number of seeds for which that fails. */
 static unsigned
-check_drift_seeds(const struct world *w, uint64_t first, uint64_t last, unsigned n)
+check_drift_seeds(const struct fixture *w, uint64_t first, uint64_t last, unsigned n)
 {
 	unsigned bad_seeds = 0;
 	uint64_t seed;
@@ -523,24 +486,24 @@ check_drift_seeds(const struct world *w, uint64_t first, uint64_t last, unsigned
 static void
 test_drift_planted_exact(void)
 {
-	struct world w;
+	struct fixture w;
 
 	world_shipped(&w);
 	CU_ASSERT_EQUAL(check_drift_seeds(&w, 1, 50, 3), 0);
-	world_close(&w);
+	fixture_close(&w);
 }
 
 static void
 test_drift_many(void)
 {
-	struct world w;
+	struct fixture w;
 
 	/* Many deviations per seed make later ones likely to collide with
 	 * earlier ones (a rule moved twice, a widened rule moved): each must
 	 * still be visible on its own and the listing must stay exact. */
 	world_shipped(&w);
 	CU_ASSERT_EQUAL(check_drift_seeds(&w, 1, 30, 12), 0);
-	world_close(&w);
+	fixture_close(&w);
 }
 
 static void
@@ -552,7 +515,7 @@ test_drift_too_few_candidates(void)
 	    "role b\n"
 	    "open a -> b : tcp/443\n";
 	static const char site[] = "site \"T\"\nhost a 198.18.0.1\nhost b 198.18.0.2\n";
-	struct world w;
+	struct fixture w;
 	char err[256];
 	struct fwset *fw;
 	char *out;
@@ -572,10 +535,10 @@ test_drift_too_few_candidates(void)
 	CU_ASSERT_EQUAL(rc, 1);
 	CU_ASSERT_EQUAL(count_str(out, "drift "), 1);
 	CU_ASSERT_EQUAL(count_str(out, "flow a b tcp 443 expect=open"), 1);
-	CU_ASSERT_NOT_EQUAL(fw_eval(fw, ep(&w, "a"), ep(&w, "b"), RP_PROTO_TCP, 443), FW_ACCEPT);
+	CU_ASSERT_NOT_EQUAL(fw_eval(fw, fixture_ep(&w, "a"), fixture_ep(&w, "b"), RP_PROTO_TCP, 443), FW_ACCEPT);
 	free(out);
 	fw_free(fw);
-	world_close(&w);
+	fixture_close(&w);
 }
 
 /* ---- several addresses, IPv6 ---- */
@@ -600,7 +563,7 @@ static const char s_multi[] =
 static void
 test_emit_sets_and_ip6(void)
 {
-	struct world w;
+	struct fixture w;
 	struct fwset *fw;
 	char *out;
 
@@ -624,13 +587,13 @@ test_emit_sets_and_ip6(void)
 	CU_ASSERT_EQUAL(count_str(out, "dport "), 4 + 4 + 2);
 	free(out);
 	fw_free(fw);
-	world_close(&w);
+	fixture_close(&w);
 }
 
 static void
 test_multi_conforms_and_drifts(void)
 {
-	struct world w;
+	struct fixture w;
 	struct fwset *fw;
 	uint32_t i, wrong = 0;
 
@@ -648,7 +611,7 @@ test_multi_conforms_and_drifts(void)
 	CU_ASSERT_EQUAL(wrong, 0);
 	fw_free(fw);
 	CU_ASSERT_EQUAL(check_drift_seeds(&w, 1, 40, 3), 0);
-	world_close(&w);
+	fixture_close(&w);
 }
 
 int

@@ -7,88 +7,17 @@
 #include <string.h>
 #include <time.h>
 
+#include "fixture.h"
 #include "flowset.h"
 #include "plan.h"
 #include "profile.h"
 #include "site.h"
 #include "suites.h"
 
-struct world {
-	struct profile *pf;
-	struct site    *st;
-	struct plan    *pl;
-	char            err[256];
-};
-
-/* Parses; a text that does not parse is a broken test, so say why. */
-static struct profile *
-parse_profile(const char *text)
-{
-	char *d = NULL;
-	size_t dl = 0;
-	FILE *f = open_memstream(&d, &dl);
-	struct profile *pf;
-	int nerr = -1;
-
-	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-	pf = profile_parse("t.profile", text, strlen(text), f, &nerr);
-	fclose(f);
-	if (!pf)
-		fprintf(stderr, "\n%s", d);
-	free(d);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(pf);
-	return pf;
-}
-
-static struct site *
-parse_site(const char *text)
-{
-	char *d = NULL;
-	size_t dl = 0;
-	FILE *f = open_memstream(&d, &dl);
-	struct site *st;
-
-	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-	st = site_parse("t.site", text, strlen(text), f, NULL);
-	fclose(f);
-	if (!st)
-		fprintf(stderr, "\n%s", d);
-	free(d);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
-	return st;
-}
-
-/* Builds the plan; w->pl is NULL (and w->err says why) if it fails. */
-static void
-world_open(struct world *w, const char *profile_text, const char *site_text)
-{
-	memset(w, 0, sizeof(*w));
-	w->pf = parse_profile(profile_text);
-	w->st = parse_site(site_text);
-	w->pl = plan_build(w->pf, w->st, w->err, sizeof(w->err));
-}
-
-static void
-world_close(struct world *w)
-{
-	plan_free(w->pl);
-	site_free(w->st);
-	profile_free(w->pf);
-}
-
-static size_t
-ep(const struct world *w, const char *name)
-{
-	long i = profile_find_endpoint(w->pf, name);
-
-	CU_ASSERT_FATAL(i >= 0);
-	return (size_t)i;
-}
-
 static uint32_t
-count_flow(const struct world *w, const char *src, const char *dst, uint8_t proto, uint16_t port)
+count_flow(const struct fixture *w, const char *src, const char *dst, uint8_t proto, uint16_t port)
 {
-	size_t s = ep(w, src), d = ep(w, dst);
+	size_t s = fixture_ep(w, src), d = fixture_ep(w, dst);
 	uint32_t i, n = 0;
 
 	for (i = 0; i < plan_nprobes(w->pl); i++) {
@@ -100,9 +29,9 @@ count_flow(const struct world *w, const char *src, const char *dst, uint8_t prot
 
 /* The probe of a flow, or NULL. */
 static const struct probe *
-find(const struct world *w, const char *src, const char *dst, uint8_t proto, uint16_t port)
+find(const struct fixture *w, const char *src, const char *dst, uint8_t proto, uint16_t port)
 {
-	size_t s = ep(w, src), d = ep(w, dst);
+	size_t s = fixture_ep(w, src), d = fixture_ep(w, dst);
 	uint32_t i;
 
 	for (i = 0; i < plan_nprobes(w->pl); i++) {
@@ -127,7 +56,7 @@ line_of(const char *text, const char *needle)
 }
 
 static uint32_t
-count_expect(const struct world *w, bool open)
+count_expect(const struct fixture *w, bool open)
 {
 	uint32_t i, n = 0;
 
@@ -137,7 +66,7 @@ count_expect(const struct world *w, bool open)
 }
 
 static uint32_t
-count_rule(const struct world *w, uint32_t rule)
+count_rule(const struct fixture *w, uint32_t rule)
 {
 	uint32_t i, n = 0;
 
@@ -168,12 +97,12 @@ test_open_expansion(void)
 	static const uint16_t ports[] = { 443, 8865, 8866, 8867, 1433 };
 	static const uint16_t not_ports[] = { 442, 444, 8864, 8868, 1432, 1434 };
 	static const char *const dsts[] = { "b", "c" };
-	struct world w;
+	struct fixture w;
 	char buf[ADDR_STRLEN];
 	size_t d, k;
 	uint32_t i;
 
-	world_open(&w, p_open, s_abc);
+	fixture_parse(&w, "t.profile", p_open, "t.site", s_abc);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(w.pl);
 	/* 2 pairs x (443 + three ports of the range + 1433). */
 	CU_ASSERT_EQUAL(plan_nprobes(w.pl), 10);
@@ -195,9 +124,9 @@ test_open_expansion(void)
 		CU_ASSERT_EQUAL(plan_probe(w.pl, i)->id, i);
 	CU_ASSERT_PTR_NULL(plan_probe(w.pl, plan_nprobes(w.pl)));
 	CU_ASSERT_PTR_NULL(plan_probe(w.pl, UINT32_MAX));
-	CU_ASSERT_STRING_EQUAL(addr_fmt(plan_addr(w.pl, ep(&w, "c")), buf), "198.18.0.3");
+	CU_ASSERT_STRING_EQUAL(addr_fmt(plan_addr(w.pl, fixture_ep(&w, "c")), buf), "198.18.0.3");
 	CU_ASSERT_PTR_EQUAL(plan_profile(w.pl), w.pf);
-	world_close(&w);
+	fixture_close(&w);
 }
 
 static const char p_overlap[] =
@@ -213,10 +142,10 @@ static const char p_overlap[] =
 static void
 test_flow_probed_once(void)
 {
-	struct world w;
+	struct fixture w;
 	const struct probe *p;
 
-	world_open(&w, p_overlap, s_abc);
+	fixture_parse(&w, "t.profile", p_overlap, "t.site", s_abc);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(w.pl);
 	/* a->b tcp/443 is named twice but probed once, by the first rule. */
 	CU_ASSERT_EQUAL(plan_nprobes(w.pl), 6);
@@ -245,7 +174,7 @@ test_flow_probed_once(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
 	CU_ASSERT_EQUAL(p->rule, 3);
 	CU_ASSERT_EQUAL(count_expect(&w, true), 5);
-	world_close(&w);
+	fixture_close(&w);
 }
 
 /* ---- negative probes of `default closed` ---- */
@@ -299,11 +228,11 @@ test_negative_policy(void)
 		{ "src", "db" }, { "web", "db" }, { "idle", "db" },
 	};
 	const size_t nuni = sizeof(neg_universe) / sizeof(neg_universe[0]);
-	struct world w;
+	struct fixture w;
 	const struct probe *p;
 	size_t i, k, missing = 0, outside = 0;
 
-	world_open(&w, p_neg, s_neg);
+	fixture_parse(&w, "t.profile", p_neg, "t.site", s_neg);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(w.pl);
 	/* 6 pairs x 14 ports, each flow exactly once. */
 	CU_ASSERT_EQUAL(plan_nprobes(w.pl), 6 * 14);
@@ -315,8 +244,8 @@ test_negative_policy(void)
 	for (i = 0; i < plan_nprobes(w.pl); i++) {
 		p = plan_probe(w.pl, i);
 		outside += !in_neg_universe(p->port) || p->proto != RP_PROTO_TCP ||
-		    p->src == p->dst || p->dst == ep(&w, "src") || p->dst == ep(&w, "idle") ||
-		    p->src == ep(&w, "unbound") || p->dst == ep(&w, "unbound");
+		    p->src == p->dst || p->dst == fixture_ep(&w, "src") || p->dst == fixture_ep(&w, "idle") ||
+		    p->src == fixture_ep(&w, "unbound") || p->dst == fixture_ep(&w, "unbound");
 	}
 	CU_ASSERT_EQUAL(outside, 0);
 
@@ -359,15 +288,15 @@ test_negative_policy(void)
 	CU_ASSERT_EQUAL(count_flow(&w, "src", "web", RP_PROTO_TCP, 8004), 0);
 	CU_ASSERT_EQUAL(count_flow(&w, "src", "web", RP_PROTO_TCP, 441), 0);
 	CU_ASSERT_EQUAL(count_flow(&w, "src", "web", RP_PROTO_UDP, 443), 0);
-	world_close(&w);
+	fixture_close(&w);
 }
 
 static void
 test_no_default_closed(void)
 {
-	struct world w;
+	struct fixture w;
 
-	world_open(&w, p_neg_nodefault, s_neg);
+	fixture_parse(&w, "t.profile", p_neg_nodefault, "t.site", s_neg);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(w.pl);
 	/* 4 + 1 open, 1 closed: the rules' own flows, nothing more. */
 	CU_ASSERT_EQUAL(plan_nprobes(w.pl), 6);
@@ -375,7 +304,7 @@ test_no_default_closed(void)
 	CU_ASSERT_EQUAL(count_rule(&w, PLAN_RULE_DEFAULT), 0);
 	CU_ASSERT_EQUAL(count_flow(&w, "src", "web", RP_PROTO_TCP, 444), 0);
 	CU_ASSERT_EQUAL(count_flow(&w, "db", "web", RP_PROTO_TCP, 443), 0);
-	world_close(&w);
+	fixture_close(&w);
 }
 
 static void
@@ -388,10 +317,10 @@ test_universe_clipped(void)
 	    "open a -> b : tcp/1, tcp/65535, udp/65530-65535\n"
 	    "default closed\n";
 	static const char site[] = "site \"T\"\nhost a 198.18.0.1\nhost b 198.18.0.2\n";
-	struct world w;
+	struct fixture w;
 	uint32_t i, zero = 0;
 
-	world_open(&w, text, site);
+	fixture_parse(&w, "t.profile", text, "t.site", site);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(w.pl);
 	/* tcp {1, 2, 65534, 65535} and udp {65529..65535}: port 0 and 65536
 	 * do not exist; only a -> b qualifies (a is no destination). */
@@ -407,20 +336,20 @@ test_universe_clipped(void)
 	CU_ASSERT_EQUAL(count_flow(&w, "a", "b", RP_PROTO_UDP, 2), 0);
 	CU_ASSERT_EQUAL(count_flow(&w, "a", "b", RP_PROTO_TCP, 65529), 0);
 	CU_ASSERT_EQUAL(count_flow(&w, "b", "a", RP_PROTO_TCP, 1), 0);
-	world_close(&w);
+	fixture_close(&w);
 }
 
 /* ---- agents and errors ---- */
 
 static void
-check_list(const struct world *w, bool senders, const char *const *names, size_t n)
+check_list(const struct fixture *w, bool senders, const char *const *names, size_t n)
 {
 	size_t i, got = senders ? plan_nsenders(w->pl) : plan_nreceivers(w->pl);
 
 	CU_ASSERT_EQUAL_FATAL(got, n);
 	for (i = 0; i < n; i++)
 		CU_ASSERT_EQUAL(senders ? plan_sender(w->pl, i) : plan_receiver(w->pl, i),
-		    ep(w, names[i]));
+		    fixture_ep(w, names[i]));
 }
 
 static void
@@ -429,20 +358,20 @@ test_agents(void)
 	static const char *const all_send[] = { "src", "web", "db", "idle" };
 	static const char *const rule_send[] = { "src", "web" };
 	static const char *const recv[] = { "web", "db" };
-	struct world w;
+	struct fixture w;
 
 	/* With negative probes every bound endpoint sends. */
-	world_open(&w, p_neg, s_neg);
+	fixture_parse(&w, "t.profile", p_neg, "t.site", s_neg);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(w.pl);
 	check_list(&w, true, all_send, 4);
 	check_list(&w, false, recv, 2);
-	world_close(&w);
+	fixture_close(&w);
 
-	world_open(&w, p_neg_nodefault, s_neg);
+	fixture_parse(&w, "t.profile", p_neg_nodefault, "t.site", s_neg);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(w.pl);
 	check_list(&w, true, rule_send, 2);
 	check_list(&w, false, recv, 2);
-	world_close(&w);
+	fixture_close(&w);
 }
 
 static void
@@ -456,20 +385,20 @@ test_missing_host(void)
 	    "site \"T\"\n"
 	    "host web 198.18.1.2\n"
 	    "host db 198.18.1.3\n";
-	struct world w;
+	struct fixture w;
 
-	world_open(&w, p_neg, no_db);
+	fixture_parse(&w, "t.profile", p_neg, "t.site", no_db);
 	CU_ASSERT_PTR_NULL(w.pl);
 	CU_ASSERT_PTR_NOT_NULL(strstr(w.err, "'db'"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(w.err, "no host"));
-	world_close(&w);
+	fixture_close(&w);
 
 	/* The missing end is named, whichever end it is. */
-	world_open(&w, p_neg, no_src);
+	fixture_parse(&w, "t.profile", p_neg, "t.site", no_src);
 	CU_ASSERT_PTR_NULL(w.pl);
 	CU_ASSERT_PTR_NOT_NULL(strstr(w.err, "'src'"));
 	CU_ASSERT_PTR_NULL(strstr(w.err, "'web'"));
-	world_close(&w);
+	fixture_close(&w);
 }
 
 /* ---- several addresses, families, TLS ---- */
@@ -497,9 +426,9 @@ static const char s_multi[] =
 
 /* The probe of a flow to one address of the destination, or NULL. */
 static const struct probe *
-find_at(const struct world *w, const char *src, const char *dst, size_t addr, uint16_t port)
+find_at(const struct fixture *w, const char *src, const char *dst, size_t addr, uint16_t port)
 {
-	size_t s = ep(w, src), d = ep(w, dst);
+	size_t s = fixture_ep(w, src), d = fixture_ep(w, dst);
 	uint32_t i;
 
 	for (i = 0; i < plan_nprobes(w->pl); i++) {
@@ -515,16 +444,16 @@ find_at(const struct world *w, const char *src, const char *dst, size_t addr, ui
 static void
 test_several_addresses(void)
 {
-	struct world w;
+	struct fixture w;
 	const struct probe *p;
 	char a[ADDR_STRLEN];
 	size_t k;
 
-	world_open(&w, p_multi, s_multi);
+	fixture_parse(&w, "t.profile", p_multi, "t.site", s_multi);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(w.pl);
-	CU_ASSERT_EQUAL(plan_naddrs(w.pl, ep(&w, "two.example.com")), 2);
-	CU_ASSERT_EQUAL(plan_naddrs(w.pl, ep(&w, "blk")), 3);
-	CU_ASSERT_STRING_EQUAL(addr_fmt(plan_addr_at(w.pl, ep(&w, "blk"), 1), a), "198.18.64.127");
+	CU_ASSERT_EQUAL(plan_naddrs(w.pl, fixture_ep(&w, "two.example.com")), 2);
+	CU_ASSERT_EQUAL(plan_naddrs(w.pl, fixture_ep(&w, "blk")), 3);
+	CU_ASSERT_STRING_EQUAL(addr_fmt(plan_addr_at(w.pl, fixture_ep(&w, "blk"), 1), a), "198.18.64.127");
 	/* every flow once per address of the destination */
 	for (k = 0; k < 2; k++) {
 		p = find_at(&w, "dev", "two.example.com", k, 443);
@@ -541,16 +470,16 @@ test_several_addresses(void)
 	p = find_at(&w, "dev", "six.example.com", 0, 443);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
 	CU_ASSERT_STRING_EQUAL(addr_fmt(plan_probe_src(w.pl, p), a), "2001:db8::1");
-	world_close(&w);
+	fixture_close(&w);
 }
 
 static void
 test_tls_and_sni(void)
 {
-	struct world w;
+	struct fixture w;
 	const struct probe *p;
 
-	world_open(&w, p_multi, s_multi);
+	fixture_parse(&w, "t.profile", p_multi, "t.site", s_multi);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(w.pl);
 	p = find_at(&w, "dev", "two.example.com", 1, 443);
 	CU_ASSERT_TRUE(p->tls);
@@ -565,26 +494,26 @@ test_tls_and_sni(void)
 	/* the rule's sni, else the site's fqdn for a role */
 	CU_ASSERT_STRING_EQUAL(plan_probe_sni(w.pl, find_at(&w, "dev", "srv", 0, 8443)), "cp.example.com");
 	CU_ASSERT_STRING_EQUAL(plan_probe_sni(w.pl, find_at(&w, "dev", "srv", 0, 443)), "srv.example.com");
-	CU_ASSERT_STRING_EQUAL(plan_endpoint_fqdn(w.pl, ep(&w, "srv")), "srv.example.com");
-	CU_ASSERT_PTR_NULL(plan_endpoint_fqdn(w.pl, ep(&w, "dev")));
+	CU_ASSERT_STRING_EQUAL(plan_endpoint_fqdn(w.pl, fixture_ep(&w, "srv")), "srv.example.com");
+	CU_ASSERT_PTR_NULL(plan_endpoint_fqdn(w.pl, fixture_ep(&w, "dev")));
 	/* negative probes are plain */
 	p = find_at(&w, "dev", "srv", 0, 444);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
 	CU_ASSERT_FALSE(p->tls);
 	CU_ASSERT_EQUAL(p->rule, PLAN_RULE_DEFAULT);
 	CU_ASSERT_STRING_EQUAL(plan_probe_file(w.pl, p), "t.profile");
-	world_close(&w);
+	fixture_close(&w);
 }
 
 static void
 test_negative_senders(void)
 {
-	struct world w;
+	struct fixture w;
 	uint32_t i, from_fqdn = 0, cross = 0;
 
 	/* fqdns and blocks receive negative probes but never send them, and
 	 * no probe crosses address families */
-	world_open(&w, p_multi, s_multi);
+	fixture_parse(&w, "t.profile", p_multi, "t.site", s_multi);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(w.pl);
 	for (i = 0; i < plan_nprobes(w.pl); i++) {
 		const struct probe *p = plan_probe(w.pl, i);
@@ -597,7 +526,7 @@ test_negative_senders(void)
 	/* srv has only IPv4: nothing from it to six.example.com */
 	CU_ASSERT_EQUAL(count_flow(&w, "srv", "six.example.com", RP_PROTO_TCP, 443), 0);
 	CU_ASSERT_EQUAL(count_flow(&w, "srv", "two.example.com", RP_PROTO_TCP, 443), 2);
-	world_close(&w);
+	fixture_close(&w);
 }
 
 static void
@@ -605,13 +534,14 @@ test_family_error(void)
 {
 	static const char text[] =
 	    "profile \"F\"\nrole a\nrole b\nopen a -> b : tcp/1\n";
-	struct world w;
+	struct fixture w;
 
-	world_open(&w, text, "site \"F\"\nhost a 198.18.0.1\nhost b 2001:db8::2\n");
+	fixture_parse(&w, "t.profile", text, "t.site",
+	    "site \"F\"\nhost a 198.18.0.1\nhost b 2001:db8::2\n");
 	CU_ASSERT_PTR_NULL(w.pl);
 	CU_ASSERT_STRING_EQUAL(w.err,
 	    "rule at t.profile:4: 'a' has no IPv6 address to reach 'b' at 2001:db8::2");
-	world_close(&w);
+	fixture_close(&w);
 }
 
 static void
@@ -620,13 +550,14 @@ test_default_all(void)
 	static const char text[] =
 	    "profile \"S\"\nzone a\nrole b\nopen a -> b : tcp/443 tls, udp/53\nopen b -> a : tcp/22\n"
 	    "default closed all\n";
-	struct world w;
+	struct fixture w;
 	struct timespec t0, t1;
 	double ms;
 
 	/* every port of each protocol named, per pair: 2 x 65535 x 2 */
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	world_open(&w, text, "site \"S\"\nhost a 198.18.0.1\nhost b 198.18.0.2\n");
+	fixture_parse(&w, "t.profile", text, "t.site",
+	    "site \"S\"\nhost a 198.18.0.1\nhost b 198.18.0.2\n");
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(w.pl);
 	CU_ASSERT_EQUAL(plan_nprobes(w.pl), 2 * 65535 * 2);
@@ -639,7 +570,7 @@ test_default_all(void)
 	 * bound is loose for sanitizer builds) */
 	ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
 	CU_ASSERT(ms < 1000);
-	world_close(&w);
+	fixture_close(&w);
 }
 
 /* ---- flow keys ---- */
@@ -676,7 +607,7 @@ test_flowset_keys(void)
 static void
 test_shipped(void)
 {
-	struct world w;
+	struct fixture w;
 	struct plan *again;
 	uint32_t i, same = 0;
 	int nerr = 0;
@@ -717,7 +648,7 @@ test_shipped(void)
 	}
 	CU_ASSERT_EQUAL(same, 520);
 	plan_free(again);
-	world_close(&w);
+	fixture_close(&w);
 }
 
 int

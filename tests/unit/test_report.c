@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "escape.h"
+#include "fixture.h"
 #include "report.h"
 #include "suites.h"
 
@@ -165,9 +166,7 @@ static const char s_rep[] =
     "host db 198.18.3.1\n";
 
 struct rfx {
-	struct profile   *pf;
-	struct site      *st;
-	struct plan      *pl;
+	struct fixture    f;
 	struct corr      *c;
 	struct run_params rp;
 	struct report     r;
@@ -194,8 +193,8 @@ probe_to(const struct rfx *x, uint16_t port)
 {
 	uint32_t i;
 
-	for (i = 0; i < plan_nprobes(x->pl); i++)
-		if (plan_probe(x->pl, i)->port == port)
+	for (i = 0; i < plan_nprobes(x->f.pl); i++)
+		if (plan_probe(x->f.pl, i)->port == port)
 			return i;
 	CU_FAIL_FATAL("no probe to that port");
 	return 0;
@@ -204,7 +203,7 @@ probe_to(const struct rfx *x, uint16_t port)
 static void
 feed(struct rfx *x, uint16_t port, enum probe_event ev, uint32_t frame, const char *at)
 {
-	const struct probe *p = plan_probe(x->pl, probe_to(x, port));
+	const struct probe *p = plan_probe(x->f.pl, probe_to(x, port));
 	struct probe_match m = { .id = probe_to(x, port), .ev = ev, .frame = frame };
 	struct pkt pk;
 
@@ -229,19 +228,15 @@ rfx_open(struct rfx *x, bool interrupted)
 	char err[256], path[128];
 
 	memset(x, 0, sizeof(*x));
-	x->pf = profile_parse("rep.profile", p_rep, strlen(p_rep), stderr, NULL);
-	x->st = site_parse("rep.site", s_rep, strlen(s_rep), stderr, NULL);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(x->pf);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(x->st);
-	x->pl = plan_build(x->pf, x->st, err, sizeof(err));
-	CU_ASSERT_PTR_NOT_NULL_FATAL(x->pl);
-	CU_ASSERT_EQUAL_FATAL(plan_nprobes(x->pl), 3);
-	x->c = corr_new(x->pl);
+	fixture_parse(&x->f, "rep.profile", p_rep, "rep.site", s_rep);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(x->f.pl);
+	CU_ASSERT_EQUAL_FATAL(plan_nprobes(x->f.pl), 3);
+	x->c = corr_new(x->f.pl);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(x->c);
 	rd.finished_us = T_END + 7;   /* the last capture to close */
-	corr_set_capture(x->c, (size_t)profile_find_endpoint(x->pf, "src"), true, &tx);
-	corr_set_capture(x->c, (size_t)profile_find_endpoint(x->pf, "web"), false, &rw);
-	corr_set_capture(x->c, (size_t)profile_find_endpoint(x->pf, "db"), false, &rd);
+	corr_set_capture(x->c, (size_t)profile_find_endpoint(x->f.pf, "src"), true, &tx);
+	corr_set_capture(x->c, (size_t)profile_find_endpoint(x->f.pf, "web"), false, &rw);
+	corr_set_capture(x->c, (size_t)profile_find_endpoint(x->f.pf, "db"), false, &rd);
 	feed(x, 443, EV_SENT, 1, "tx");
 	feed(x, 443, EV_ARRIVED, 1, "rx");
 	feed(x, 8443, EV_SENT, 2, "tx");
@@ -264,7 +259,7 @@ rfx_open(struct rfx *x, bool interrupted)
 		CU_ASSERT_PTR_NOT_NULL_FATAL(f = fopen(path, "w"));
 		fclose(f);
 	}
-	CU_ASSERT_EQUAL_FATAL(report_init(&x->r, &x->rp, x->pl, x->c, x->dir, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(report_init(&x->r, &x->rp, x->f.pl, x->c, x->dir, err, sizeof(err)), 0);
 }
 
 static void
@@ -277,9 +272,7 @@ rfx_close(struct rfx *x)
 	unlink(path);
 	rmdir(x->dir);
 	corr_free(x->c);
-	plan_free(x->pl);
-	site_free(x->st);
-	profile_free(x->pf);
+	fixture_close(&x->f);
 }
 
 typedef void (*fmt_fn)(const struct report *, FILE *);
