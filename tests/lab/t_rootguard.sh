@@ -88,6 +88,12 @@ check "... writing its reports" [ "$(stat -c %u "$DIR/report.json")" = $U ]
 out=$("${as_sudo[@]}" "$RP" -q verify "$DIR" 2>&1)
 check "sudo, verify of that run: exit $?" grep -q '^verify: OK' <<<"$out"
 
+cp -r "$DIR" "$SCRATCH/rootrun" && rm "$SCRATCH/rootrun/report.json"    # a copy root owns
+out=$("${as_sudo[@]}" "$RP" -q report "$SCRATCH/rootrun" 2>&1 >/dev/null)
+rc=$?
+check "sudo, report on a run directory root owns: exit 3 (got $rc), says why" \
+	bash -c "[ $rc -eq 3 ] && grep -q 'rootrun/report.json.tmp: Permission denied' <<<\"\$1\"" _ "$out"
+
 # ---- an interrupted lab run under sudo too ----
 "${as_sudo[@]}" "$RP" -q lab tests/lab/many.profile --site "$S" --rate 50 \
 	--out "$SCRATCH/int" >/dev/null 2>"$SCRATCH/int.err" &
