@@ -4,7 +4,9 @@
 
 #include <pcap/pcap.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Enough for the headers the correlator reads, with room for IP options
  * and an ICMP quote; payload is not evidence. */
@@ -104,12 +106,34 @@ capture_set_sink(struct capture *c, void (*fn)(void *, const uint8_t *, size_t),
 	c->sink_arg = arg;
 }
 
+/* One record as pcap_dump() writes it (the classic pcap record header:
+ * 32-bit seconds and microseconds, captured and original length, host
+ * order), but with a single stdio call: at a few hundred thousand packets
+ * a second, pcap_dump()'s two small writes were most of the sender's time. */
+static void
+dump_record(FILE *f, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+	uint8_t rec[16 + CAPTURE_SNAPLEN];
+	uint32_t hdr[4] = { (uint32_t)h->ts.tv_sec, (uint32_t)h->ts.tv_usec, h->caplen, h->len };
+	size_t n = h->caplen <= CAPTURE_SNAPLEN ? h->caplen : CAPTURE_SNAPLEN;
+
+	if (n != h->caplen) {
+		/* Never with our snap length; kept exact if it ever happens. */
+		fwrite(hdr, sizeof(hdr), 1, f);
+		fwrite(bytes, h->caplen, 1, f);
+		return;
+	}
+	memcpy(rec, hdr, sizeof(hdr));
+	memcpy(rec + sizeof(hdr), bytes, n);
+	fwrite(rec, sizeof(hdr) + n, 1, f);
+}
+
 static void
 on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 {
 	struct capture *c = (struct capture *)(void *)user;
 
-	pcap_dump((u_char *)c->dump, h, bytes);
+	dump_record(pcap_dump_file(c->dump), h, bytes);
 	c->packets++;
 	if (c->sink)
 		c->sink(c->sink_arg, bytes, h->caplen);

@@ -43,7 +43,6 @@ static uint32_t
 prf(struct probeid *p, uint8_t tweak, uint8_t round, uint32_t x)
 {
 	uint8_t in[16] = { 0 }, out[32];
-	int outl = 0;
 
 	in[0] = tweak;
 	in[1] = round;
@@ -51,8 +50,10 @@ prf(struct probeid *p, uint8_t tweak, uint8_t round, uint32_t x)
 	in[3] = (uint8_t)(x >> 16);
 	in[4] = (uint8_t)(x >> 8);
 	in[5] = (uint8_t)x;
-	/* ECB on one block cannot fail once the context is initialised. */
-	(void)EVP_EncryptUpdate(p->aes, out, &outl, in, sizeof(in));
+	/* ECB on one block cannot fail once the context is initialised.
+	 * EVP_Cipher goes straight to the cipher: EVP_EncryptUpdate's
+	 * bookkeeping cost as much as the block itself, on every packet. */
+	(void)EVP_Cipher(p->aes, out, in, sizeof(in));
 	return (uint32_t)out[0] << 24 | (uint32_t)out[1] << 16 |
 	    (uint32_t)out[2] << 8 | out[3];
 }
@@ -110,21 +111,21 @@ probeid_encode(struct probeid *p, uint32_t id, struct probe_carriers *out)
 	out->tsval = tsval_of(p, id);
 }
 
-/* The carriers of obs that agree with id, as CARRIER_* bits. */
+/* The carriers of obs that agree with id, as CARRIER_* bits.  known: the
+ * ones the candidate was derived from, which agree by construction and are
+ * not computed again (four AES blocks each). */
 static unsigned
-vouchers(struct probeid *p, const struct carrier_obs *o, uint32_t id)
+vouchers(struct probeid *p, const struct carrier_obs *o, uint32_t id, unsigned known)
 {
-	struct probe_carriers c;
-	unsigned v = 0;
+	unsigned v = known;
 
-	probeid_encode(p, id, &c);
-	if ((o->has & CARRIER_SEQ) && o->seq == c.seq)
+	if ((o->has & CARRIER_SEQ) && !(known & CARRIER_SEQ) && o->seq == permute(p, TWEAK_ROUND, id))
 		v |= CARRIER_SEQ;
-	if ((o->has & CARRIER_SPORT) && o->sport == c.sport)
+	if ((o->has & CARRIER_SPORT) && o->sport == sport_tag(p, id))
 		v |= CARRIER_SPORT;
-	if ((o->has & CARRIER_IPID) && o->ipid == c.ipid)
+	if ((o->has & CARRIER_IPID) && o->ipid == (uint16_t)prf(p, TWEAK_IPID, 0, id))
 		v |= CARRIER_IPID;
-	if ((o->has & CARRIER_TSVAL) && o->tsval == c.tsval)
+	if ((o->has & CARRIER_TSVAL) && !(known & CARRIER_TSVAL) && o->tsval == tsval_of(p, id))
 		v |= CARRIER_TSVAL;
 	return v;
 }
@@ -140,17 +141,23 @@ probeid_recover(struct probeid *p, const struct carrier_obs *o, uint32_t nprobes
     unsigned *vouched)
 {
 	uint32_t cand[2];
-	unsigned n = 0, i, v;
+	unsigned n = 0, i, v, known[2];
 
-	/* Only the permutation carriers can name a candidate. */
-	if (o->has & CARRIER_SEQ)
+	/* Only the permutation carriers can name a candidate.  A candidate
+	 * from the sequence number gives that number back; one from a TSval
+	 * gives it back unless it is 0 (tsval_of never yields 0). */
+	if (o->has & CARRIER_SEQ) {
+		known[n] = CARRIER_SEQ;
 		cand[n++] = unpermute(p, TWEAK_ROUND, o->seq);
-	if (o->has & CARRIER_TSVAL)
+	}
+	if (o->has & CARRIER_TSVAL) {
+		known[n] = o->tsval != 0 ? CARRIER_TSVAL : 0;
 		cand[n++] = unpermute(p, TWEAK_TS_ROUND, o->tsval == ~UINT32_C(0) ? 0 : o->tsval);
+	}
 	for (i = 0; i < n; i++) {
 		if (cand[i] >= nprobes)
 			continue;
-		v = vouchers(p, o, cand[i]);
+		v = vouchers(p, o, cand[i], known[i]);
 		if (popcount4(v) >= 2) {
 			*id = cand[i];
 			if (vouched)
