@@ -7,9 +7,18 @@
 cd "$ROOT"
 seeds=${RP_DRIFT_SEEDS:-1 2 3 4 5}
 
+# An accepted flow is answered where the TLS responder serves the port (the
+# far host's tls-rx log says so) and reset by the host's stack elsewhere.
 evidence_for() {
 	case $1 in
-	accept) echo host-reset ;; drop) echo silent-drop ;;
+	accept)
+		if jq -e --argjson n "$3" '.ports[] | select(.port == $n and .state == "served")' \
+			"$DIR/tls-rx-$2.json" >/dev/null 2>&1; then
+			echo answered
+		else
+			echo host-reset
+		fi ;;
+	drop) echo silent-drop ;;
 	reject-rst) echo firewall-reset ;; reject-icmp) echo icmp-unreachable ;;
 	esac
 }
@@ -29,7 +38,7 @@ for seed in $seeds; do
 	fi
 	check "seed $seed: nothing inconclusive" [ "$(jq '.summary.inconclusive' "$DIR/report.json")" = 0 ]
 	while read -r _ from to proto port _ fw; do
-		want=$(evidence_for "${fw#fw=}")
+		want=$(evidence_for "${fw#fw=}" "$to" "$port")
 		got=$(jq -r --arg f "$from" --arg t "$to" --arg p "$proto" --argjson n "$port" \
 			'.results[] | select(.from == $f and .to == $t and .proto == $p and .port == $n) | .evidence' \
 			"$DIR/report.json")
