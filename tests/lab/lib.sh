@@ -85,3 +85,25 @@ split_net() {
 	done
 	ip netns exec "$NS_FW" nft -f "$rules"
 }
+
+# Starts the far side's listener on PLAN, capturing into OUT (further listen
+# options follow), and returns once it listens and a little longer than the
+# plan's tolerated clock skew, so that no probe is sent before its capture
+# window opens. Sets LPID; its stderr goes to $SCRATCH/listen.err.
+split_listen() {
+	local plan=$1 out=$2
+	shift 2
+	ip netns exec "$NS_DST" "$RP" listen --plan "$plan" --out "$out" "$@" 2>"$SCRATCH/listen.err" &
+	LPID=$!
+	BGPIDS+=("$LPID")
+	for _ in $(seq 1 50); do grep -q "listening on" "$SCRATCH/listen.err" && break; sleep 0.1; done
+	sleep 0.3
+}
+
+# Lets the last answers of a send arrive (SECONDS, default 0.3), then stops the
+# listener started by split_listen; returns the listener's exit status.
+split_stop() {
+	sleep "${1:-0.3}"
+	kill -INT "$LPID"
+	wait "$LPID"
+}

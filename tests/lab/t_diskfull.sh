@@ -28,16 +28,10 @@ split_net 198.18.10.10 198.18.20.10 tests/lab/rulesets/open-all.nft || { bad "na
 trap 'umount_all; split_cleanup' EXIT
 "$RP" -q plan tests/lab/many.profile --site tests/lab/small.site -o "$SCRATCH/run.plan" --rate 2000 --linger 300
 tmpfs_at "$SCRATCH/fill" size=2m || { bad "tmpfs"; finish; exit 1; }
-ip netns exec "$NS_DST" "$RP" listen --plan "$SCRATCH/run.plan" --out "$SCRATCH/fill/caps" 2>"$SCRATCH/listen.err" &
-lpid=$!
-BGPIDS+=("$lpid")
-for _ in $(seq 1 50); do grep -q "listening on" "$SCRATCH/listen.err" && break; sleep 0.1; done
-sleep 0.3
+split_listen "$SCRATCH/run.plan" "$SCRATCH/fill/caps"
 dd if=/dev/zero of="$SCRATCH/fill/filler" bs=64k 2>/dev/null   # fills it to the last block
 ip netns exec "$NS_SRC" "$RP" -q send --plan "$SCRATCH/run.plan" --out "$SCRATCH/caps"
-sleep 0.3
-kill -INT "$lpid"
-wait "$lpid"
+split_stop
 rc=$?
 check "the listener whose disk filled fails (exit 3), got $rc" [ "$rc" -eq 3 ]
 check "... and says its pcap could not be written" grep -q "pcap file could not be written completely" "$SCRATCH/listen.err"

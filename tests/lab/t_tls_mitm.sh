@@ -39,16 +39,10 @@ BGPIDS+=("$!")
 for _ in $(seq 1 50); do ip netns exec "$NS_FW" ss -ltnH | grep -q ':4443 ' && break; sleep 0.1; done
 "$RP" -q plan "$SCRATCH/mitm.profile" --site tests/lab/tls.site -o "$SCRATCH/run.plan" --rate 200 --linger 300
 caps=$SCRATCH/caps
-ip netns exec "$NS_DST" "$RP" listen --plan "$SCRATCH/run.plan" --out "$caps" 2>"$SCRATCH/listen.err" &
-lpid=$!
-BGPIDS+=("$lpid")
-for _ in $(seq 1 50); do grep -q "listening on" "$SCRATCH/listen.err" && break; sleep 0.1; done
-sleep 0.3
+split_listen "$SCRATCH/run.plan" "$caps"
 ip netns exec "$NS_SRC" "$RP" -q send --plan "$SCRATCH/run.plan" --out "$caps"
 check "send exits 0, got $?" [ $? -eq 0 ]
-sleep 0.5
-kill -INT "$lpid"
-wait "$lpid"
+split_stop 0.5
 "$RP" -q report --plan "$SCRATCH/run.plan" "$caps" >"$SCRATCH/report.txt"
 rc=$?
 R=$caps/report.json

@@ -18,17 +18,10 @@ PROF
 split_net 198.18.10.10 198.18.20.10 tests/lab/rulesets/nat.nft || { bad "namespaces"; finish; exit 1; }
 "$RP" -q plan "$SCRATCH/nat.profile" --site tests/lab/nat.site -o "$SCRATCH/run.plan" --rate 200 --linger 300
 caps=$SCRATCH/caps
-ip netns exec "$NS_DST" "$RP" listen --plan "$SCRATCH/run.plan" --as server --iface eth0 \
-	--out "$caps" 2>"$SCRATCH/listen.err" &
-lpid=$!
-BGPIDS+=("$lpid")
-for _ in $(seq 1 50); do grep -q "listening on" "$SCRATCH/listen.err" && break; sleep 0.1; done
-sleep 0.3
+split_listen "$SCRATCH/run.plan" "$caps" --as server --iface eth0
 ip netns exec "$NS_SRC" "$RP" -q send --plan "$SCRATCH/run.plan" --out "$caps"
 check "send exits 0, got $?" [ $? -eq 0 ]
-sleep 0.3
-kill -INT "$lpid"
-wait "$lpid"
+split_stop
 "$RP" -q report --plan "$SCRATCH/run.plan" "$caps" >/dev/null
 rc=$?
 check "through DNAT and PAT: all pass (exit 0), got $rc" [ "$rc" -eq 0 ]
