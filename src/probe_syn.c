@@ -3,6 +3,7 @@
  * timestamp echo, or from the header quoted in an ICMP error) and is vouched
  * for by the source port and the IP id. */
 #include "probekind.h"
+#include "be.h"
 
 #define SYN_WINDOW 64240
 /* The options a Linux client puts in a SYN (MSS, SACK permitted, timestamps,
@@ -48,30 +49,16 @@ syn_build(libnet_t *l, libnet_ptag_t tags[PROBE_MAX_TAGS], const struct rp_addr 
 	    c->ipid);
 }
 
-static void
-put16(uint8_t *b, uint16_t v)
-{
-	b[0] = (uint8_t)(v >> 8);
-	b[1] = (uint8_t)v;
-}
-
-static void
-put32(uint8_t *b, uint32_t v)
-{
-	put16(b, (uint16_t)(v >> 16));
-	put16(b + 2, (uint16_t)v);
-}
-
 /* The fields syn_build sets per probe, where it puts them. */
 static void
 syn_patch(uint8_t *l4, size_t l4len, uint16_t dport, const struct probe_carriers *c)
 {
 	if (l4len < LIBNET_TCP_H + SYN_OPTLEN)
 		return;
-	put16(l4, c->sport);
-	put16(l4 + 2, dport);
-	put32(l4 + 4, c->seq);
-	put32(l4 + LIBNET_TCP_H + TS_OFFSET, c->tsval);
+	be_put16(l4, c->sport);
+	be_put16(l4 + 2, dport);
+	be_put32(l4 + 4, c->seq);
+	be_put32(l4 + LIBNET_TCP_H + TS_OFFSET, c->tsval);
 }
 
 static enum decode_result

@@ -5,19 +5,11 @@
  * header leaves nothing to recover the id from, and its error counts as
  * foreign). */
 #include "probekind.h"
+#include "be.h"
 
 #define UDP_PAYLOAD  16
 
 static const uint8_t udp_magic[4] = { 'r', 'p', 'u', '1' };
-
-static void
-put32(uint8_t *b, uint32_t v)
-{
-	b[0] = (uint8_t)(v >> 24);
-	b[1] = (uint8_t)(v >> 16);
-	b[2] = (uint8_t)(v >> 8);
-	b[3] = (uint8_t)v;
-}
 
 static uint32_t
 get32(const uint8_t *b)
@@ -32,8 +24,8 @@ udp_build(libnet_t *l, libnet_ptag_t tags[PROBE_MAX_TAGS], const struct rp_addr 
 	uint8_t payload[UDP_PAYLOAD] = { 0 };
 
 	memcpy(payload, udp_magic, sizeof(udp_magic));
-	put32(payload + 4, c->seq);
-	put32(payload + 8, c->tsval);
+	be_put32(payload + 4, c->seq);
+	be_put32(payload + 8, c->tsval);
 	tags[0] = libnet_build_udp(c->sport, dport, LIBNET_UDP_H + UDP_PAYLOAD, 0, payload,
 	    UDP_PAYLOAD, l, tags[0]);
 	if (tags[0] == -1)
@@ -52,8 +44,8 @@ udp_patch(uint8_t *l4, size_t l4len, uint16_t dport, const struct probe_carriers
 	l4[1] = (uint8_t)c->sport;
 	l4[2] = (uint8_t)(dport >> 8);
 	l4[3] = (uint8_t)dport;
-	put32(l4 + LIBNET_UDP_H + 4, c->seq);
-	put32(l4 + LIBNET_UDP_H + 8, c->tsval);
+	be_put32(l4 + LIBNET_UDP_H + 4, c->seq);
+	be_put32(l4 + LIBNET_UDP_H + 8, c->tsval);
 }
 
 /* Carriers of a datagram (or of the datagram an ICMP error quotes).

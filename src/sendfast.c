@@ -1,4 +1,5 @@
 #include "sendfast.h"
+#include "be.h"
 
 #include <errno.h>
 #include <netinet/in.h>
@@ -128,13 +129,6 @@ fold(uint32_t acc)
 	return (uint16_t)~acc;
 }
 
-static void
-put16(uint8_t *b, uint16_t v)
-{
-	b[0] = (uint8_t)(v >> 8);
-	b[1] = (uint8_t)v;
-}
-
 /* Fixes the IP header's checksum and the transport checksum (with the
  * pseudo-header of src, dst, protocol and length). */
 static void
@@ -144,13 +138,13 @@ checksums(uint8_t *pkt, size_t len)
 	size_t l4len = len - IP_HLEN, at = pkt[9] == IPPROTO_TCP ? 16 : 6;
 	uint32_t acc;
 
-	put16(pkt + 10, 0);
-	put16(pkt + 10, fold(sum16(0, pkt, IP_HLEN)));
+	be_put16(pkt + 10, 0);
+	be_put16(pkt + 10, fold(sum16(0, pkt, IP_HLEN)));
 	if (l4len < at + 2)
 		return;
-	put16(l4 + at, 0);
+	be_put16(l4 + at, 0);
 	acc = sum16(0, pkt + 12, 8) + pkt[9] + (uint32_t)l4len;
-	put16(l4 + at, fold(sum16(acc, l4, l4len)));
+	be_put16(l4 + at, fold(sum16(acc, l4, l4len)));
 }
 
 int
@@ -163,7 +157,7 @@ sendfast_build(struct sendfast *f, const struct probe_kind *k, const struct rp_a
 	if (!t)
 		return -1;
 	memcpy(buf, t->pkt, t->len);
-	put16(buf + 4, c->ipid);
+	be_put16(buf + 4, c->ipid);
 	memcpy(buf + 16, dst->b, 4);
 	k->patch(buf + IP_HLEN, t->len - IP_HLEN, dport, c);
 	checksums(buf, t->len);
