@@ -94,8 +94,9 @@ struct lex_stmt {
 /* Runs the whole input through the statement table. */
 void lex_statements(struct lexer *, const struct lex_stmt *, size_t n, void *ctx);
 
-/* Reads a whole file for the parsers; false with errno set on failure. */
-bool  lex_read_file(const char *path, char **text, size_t *len);
+/* Reads a whole file for the parsers; on failure says why on diag (as the
+ * file's only error, so *nerr is 1) and returns false. */
+bool  lex_load_file(const char *path, char **text, size_t *len, FILE *diag, int *nerr);
 
 /* Allocation for both parsers: out of memory is fatal (abort), overflow of
  * n * size too. */

@@ -562,8 +562,8 @@ lex_statements(struct lexer *lx, const struct lex_stmt *tab, size_t n, void *ctx
 	}
 }
 
-bool
-lex_read_file(const char *path, char **text, size_t *len)
+static bool
+read_file(const char *path, char **text, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
 	char *buf = NULL;
@@ -595,4 +595,15 @@ lex_read_file(const char *path, char **text, size_t *len)
 	*text = buf;
 	*len = n;
 	return true;
+}
+
+bool
+lex_load_file(const char *path, char **text, size_t *len, FILE *diag, int *nerr)
+{
+	if (read_file(path, text, len))
+		return true;
+	diag_file_error(diag, path, "cannot read: %s", strerror(errno));
+	if (nerr)
+		*nerr = 1;
+	return false;
 }

@@ -326,12 +326,8 @@ site_load(const char *path, FILE *diag, int *nerr)
 	char *text;
 	size_t len;
 
-	if (!lex_read_file(path, &text, &len)) {
-		diag_file_error(diag, path, "cannot read: %s", strerror(errno));
-		if (nerr)
-			*nerr = 1;
+	if (!lex_load_file(path, &text, &len, diag, nerr))
 		return NULL;
-	}
 	s = site_parse(path, text, len, diag, nerr);
 	free(text);
 	return s;
