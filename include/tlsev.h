@@ -33,6 +33,8 @@ struct tls_result {
 	bool         foreign_hello;      /* another random at the far side, same port, in time */
 	uint32_t     hello_frame;        /* rx frame of the arrived ClientHello, 0 none */
 	uint8_t      hello_seg;
+	uint8_t      seg;                /* the run segment judged from: the shown try's */
+	bool         generated_cert;     /* that segment's responder served its own certificate */
 	char         reason[320];        /* why the TLS class (or why none) */
 	/* The chain the sender recorded, leaf facts, and the checks. */
 	const struct tlscert_chain *chain;
@@ -68,5 +70,8 @@ void tlsev_capture_done(struct tlsev *);
 void tlsev_classify(struct tlsev *, uint32_t id, struct probe_result *r,
                     enum inconclusive_reason doubt, int64_t skew_us);
 const struct tls_result *tlsev_result(const struct tlsev *, uint32_t id);
+/* Whether two probes' certificates say anything about each other: not when
+ * they come from different run segments and a responder made one of them. */
+bool tls_result_comparable(const struct tls_result *, const struct tls_result *);
 
 #endif

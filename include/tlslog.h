@@ -61,6 +61,7 @@ struct tlslog_try {
 	char              error[128];    /* local failure, or "" */
 	struct tlslog_der chain[TLSLOG_MAX_CHAIN];
 	size_t            nchain;
+	uint8_t           seg;           /* the run segment whose log holds it (not in the file) */
 };
 
 struct tlslog {
@@ -92,6 +93,10 @@ struct tlsrx_port {
 	struct tlslog_der chain[TLSLOG_MAX_CHAIN];  /* served, or seen from inside */
 	size_t            nchain;
 };
+
+/* The cert_source of a responder that made its own certificate: each run
+ * segment's responder makes another. */
+#define TLSRX_GENERATED "generated test certificate"
 
 struct tlsrx_log {
 	char               endpoint[64];

@@ -60,12 +60,23 @@ json_checks(const struct tls_result *x)
 	return a;
 }
 
+/* The sender's TLS log the shown try is in: a resumed run's later
+ * segments have their own. */
+static const char *
+log_name(const struct report *r, uint32_t id, const struct tls_result *x, char *fn, size_t len)
+{
+	tlslog_name(profile_endpoint(plan_profile(r->pl), plan_probe(r->pl, id)->src)->name, true,
+	    x->seg, fn, len);
+	return fn;
+}
+
 json_t *
 report_tls_probe_json(const struct report *r, uint32_t id)
 {
 	const struct tls_result *x = corr_tls(r->c, id);
 	const struct probe_result *res = corr_result(r->c, id);
 	const struct tlslog_try *t;
+	char fn[300];
 	json_t *o;
 
 	if (!x)
@@ -86,6 +97,7 @@ report_tls_probe_json(const struct report *r, uint32_t id)
 	if (!o)
 		return NULL;
 	(void)res;
+	json_object_set_new(o, "log", t ? json_string(log_name(r, id, x, fn, sizeof(fn))) : json_null());
 	json_object_set_new(o, "certificate", json_cert(x));
 	json_object_set_new(o, "inside_chain_matches", !x->inside || !x->chain ? json_null() :
 	    json_boolean(tlscert_chain_equal(x->inside, x->chain)));
@@ -134,7 +146,7 @@ static json_t *
 json_endpoint(const struct report *r, uint32_t id)
 {
 	const struct probe *p = plan_probe(r->pl, id);
-	const struct tlscert_chain *first = NULL;
+	const struct tls_result *first = NULL;
 	json_t *ports = json_array();
 	bool same = true, any = false;
 	char a[ADDR_STRLEN];
@@ -154,10 +166,10 @@ json_endpoint(const struct report *r, uint32_t id)
 		    "pin", json_str_or_null(in ? in->pin : NULL)));
 		if (!x->chain)
 			continue;
-		if (first)
-			same = same && tlscert_leaf_equal(first, x->chain), any = true;
-		else
-			first = x->chain;
+		if (first && tls_result_comparable(first, x))
+			same = same && tlscert_leaf_equal(first->chain, x->chain), any = true;
+		else if (!first)
+			first = x;
 	}
 	return json_pack("{s:s, s:s, s:o, s:o}",
 	    "endpoint", profile_endpoint(plan_profile(r->pl), p->dst)->name,
@@ -236,11 +248,11 @@ static void
 text_same_cert(const struct report *r, FILE *out, uint32_t id)
 {
 	const struct probe *p = plan_probe(r->pl, id);
-	const struct tlscert_chain *first = NULL;
+	const struct tls_result *first = NULL;
 	char ports[256] = "", a[ADDR_STRLEN];
 	size_t off = 0;
 	unsigned n = 0;
-	bool same = true;
+	bool same = true, skipped = false;
 	uint32_t i;
 
 	for (i = id; i < plan_nprobes(r->pl); i++) {
@@ -254,15 +266,18 @@ text_same_cert(const struct report *r, FILE *out, uint32_t id)
 			off += (size_t)snprintf(ports + off, sizeof(ports) - off, "%stcp/%u", n ? ", " : "",
 			    q->port);
 		n++;
-		if (first)
-			same = same && tlscert_leaf_equal(first, x->chain);
+		if (first && tls_result_comparable(first, x))
+			same = same && tlscert_leaf_equal(first->chain, x->chain);
+		else if (first)
+			skipped = true;
 		else
-			first = x->chain;
+			first = x;
 	}
 	if (n > 1)
-		fprintf(out, "  %s %s: %s %s\n", profile_endpoint(plan_profile(r->pl), p->dst)->name,
+		fprintf(out, "  %s %s: %s %s%s\n", profile_endpoint(plan_profile(r->pl), p->dst)->name,
 		    addr_fmt(plan_probe_dst(r->pl, p), a), ports,
-		    same ? "present the same certificate" : "present DIFFERENT certificates");
+		    same ? "present the same certificate" : "present DIFFERENT certificates",
+		    skipped ? " (those a responder made in another run segment not compared)" : "");
 }
 
 void

@@ -186,7 +186,7 @@ server_ctx(const struct agent_cfg *cfg, struct tlsrx_log *log, char *err, size_t
 			SSL_CTX_free(ctx);
 			return NULL;
 		}
-		snprintf(log->cert_source, sizeof(log->cert_source), "generated test certificate");
+		snprintf(log->cert_source, sizeof(log->cert_source), "%s", TLSRX_GENERATED);
 	}
 	return ctx;
 }

@@ -69,7 +69,7 @@ struct tlsev {
 	size_t             ntp;
 	uint32_t          *bysport;     /* tprobe indexes sorted by sport */
 	struct tlslog     *logs;        /* per endpoint (segments appended) */
-	struct tlsrx_log  *rx;          /* per endpoint */
+	struct tlsrx_log  *rx;          /* per endpoint and run segment (rx_of) */
 	struct tlscert_chain **inside;  /* per rx port, lazily */
 	size_t             ninside;
 	struct rnd_ent    *rnd;
@@ -112,7 +112,17 @@ note_problem(struct tlsev *t, const char *msg)
 		snprintf(t->problem + n, sizeof(t->problem) - n, "%s%s", n ? "; " : "", msg);
 }
 
-/* Every segment of an endpoint's log, in order, into one. */
+static struct tlsrx_log *
+rx_of(const struct tlsev *t, size_t ep, unsigned seg)
+{
+	return &t->rx[ep * CORR_MAX_SEGMENTS + seg];
+}
+
+/* Every segment of an endpoint's log: the sender's tries into one list,
+ * each marked with its segment; the listener's per segment, since each
+ * resumed segment has its own responder.  A segment without a log is
+ * skipped, not the end: an endpoint with nothing left to send in one
+ * resumed segment writes none. */
 static void
 read_logs(struct tlsev *t, const char *dir, size_t ep, bool at_sender)
 {
@@ -124,7 +134,7 @@ read_logs(struct tlsev *t, const char *dir, size_t ep, bool at_sender)
 		tlslog_name(name, at_sender, seg, fn, sizeof(fn));
 		snprintf(path, sizeof(path), "%s/%s", dir, fn);
 		if (access(path, F_OK) != 0)
-			return;
+			continue;
 		if (at_sender) {
 			struct tlslog l;
 			size_t i;
@@ -133,11 +143,13 @@ read_logs(struct tlsev *t, const char *dir, size_t ep, bool at_sender)
 				note_problem(t, err);
 				continue;
 			}
-			for (i = 0; i < l.n; i++)
+			for (i = 0; i < l.n; i++) {
+				l.t[i].seg = (uint8_t)seg;
 				if (tlslog_add(&t->logs[ep], &l.t[i]) != 0)
 					note_problem(t, "out of memory");
+			}
 			tlslog_free(&l);
-		} else if (seg == 0 && tlsrx_read(&t->rx[ep], path, err, sizeof(err)) != 0) {
+		} else if (tlsrx_read(rx_of(t, ep, seg), path, err, sizeof(err)) != 0) {
 			note_problem(t, err);
 		}
 	}
@@ -185,7 +197,7 @@ tlsev_new(const struct plan *pl, const uint8_t key[PROBEID_KEYLEN], const char *
 	if (!t || !(t->probe_of = malloc((n + 1) * sizeof(*t->probe_of))) ||
 	    !(t->tp = calloc(n, sizeof(*t->tp))) || !(t->bysport = calloc(n, sizeof(*t->bysport))) ||
 	    !(t->logs = calloc(ne ? ne : 1, sizeof(*t->logs))) ||
-	    !(t->rx = calloc(ne ? ne : 1, sizeof(*t->rx))) || !(t->pid = probeid_new(key)) ||
+	    !(t->rx = calloc((ne ? ne : 1) * CORR_MAX_SEGMENTS, sizeof(*t->rx))) || !(t->pid = probeid_new(key)) ||
 	    !(t->ports = calloc(65536 / 8, 1)) || !(t->heads = malloc(TLSEV_HASH * sizeof(*t->heads))))
 		goto oom;
 	memset(t->heads, 0xff, TLSEV_HASH * sizeof(*t->heads));
@@ -242,12 +254,11 @@ tlsev_free(struct tlsev *t)
 	free(t->flows);
 	for (i = 0; t->tp && i < t->ntp; i++)
 		tlscert_chain_free(t->tp[i].chain);
-	for (e = 0; e < ne; e++) {
+	for (e = 0; e < ne; e++)
 		if (t->logs)
 			tlslog_free(&t->logs[e]);
-		if (t->rx)
-			tlsrx_free(&t->rx[e]);
-	}
+	for (e = 0; t->rx && e < ne * CORR_MAX_SEGMENTS; e++)
+		tlsrx_free(&t->rx[e]);
 	for (i = 0; t->inside && i < t->ninside; i++)
 		tlscert_chain_free(t->inside[i]);
 	free(t->inside);
@@ -707,6 +718,43 @@ pick_try(const struct tlsev *t, const struct probe *p, uint32_t *n)
 	return best;
 }
 
+/* The listener's record of this probe's address and port in a segment. */
+static const struct tlsrx_port *
+rx_port(const struct tlsev *t, const struct probe *p, unsigned seg, size_t *idx)
+{
+	const struct tlsrx_log *rx = rx_of(t, p->dst, seg);
+	size_t i;
+
+	for (i = 0; i < rx->n; i++)
+		if (rx->p[i].port == p->port && addr_eq(&rx->p[i].addr, plan_probe_dst(t->pl, p))) {
+			if (idx)
+				*idx = i;
+			return &rx->p[i];
+		}
+	return NULL;
+}
+
+/* The try the report shows, and the segment (its log, its responder) the
+ * probe is judged from. */
+static void
+show_try(struct tlsev *t, struct tprobe *tp, const struct probe *p)
+{
+	struct tls_result *x = &tp->res;
+	const struct tlsrx_port *rp;
+
+	x->shown = pick_try(t, p, &x->tries_logged);
+	x->seg = x->shown ? x->shown->seg : 0;
+	rp = rx_port(t, p, x->seg, NULL);
+	x->generated_cert = rp && rp->state == TLSRX_SERVED &&
+	    strcmp(rx_of(t, p->dst, x->seg)->cert_source, TLSRX_GENERATED) == 0;
+}
+
+bool
+tls_result_comparable(const struct tls_result *a, const struct tls_result *b)
+{
+	return a->seg == b->seg || (!a->generated_cert && !b->generated_cert);
+}
+
 static const struct tlslog_try *
 try_with_random(const struct tlsev *t, const uint8_t r[TLSLOG_RANDOM])
 {
@@ -817,10 +865,8 @@ classify_tls(struct tlsev *t, struct tprobe *tp, struct probe_result *r,
 	struct tls_result *x = &tp->res;
 	const struct foreign *fh;
 	char oc[160];
-	uint32_t n;
 
-	x->shown = pick_try(t, p, &n);
-	x->tries_logged = n;
+	show_try(t, tp, p);
 	x->hello_seen_sent = tp->hello_seen_sent;
 	snprintf(x->sni_sent, sizeof(x->sni_sent), "%s", x->shown ? x->shown->sni : "");
 	snprintf(x->ja4_sent, sizeof(x->ja4_sent), "%s", tp->has_sent_ja4 ? tp->ja4_sent : "");
@@ -898,31 +944,31 @@ probe_chain(struct tlsev *t, struct tprobe *tp)
 	return tp->chain;
 }
 
-/* What the listener saw from inside for this probe's address and port. */
+/* What the listener saw from inside for this probe's address and port, in
+ * the segment the probe is judged from. */
 static const struct tlscert_chain *
-inside_chain(struct tlsev *t, const struct probe *p)
+inside_chain(struct tlsev *t, const struct probe *p, unsigned seg)
 {
-	const struct tlsrx_log *rx = &t->rx[p->dst];
-	size_t i, off = 0, e;
+	size_t ne = profile_nendpoints(plan_profile(t->pl)), k, i, off = 0;
+	size_t me = p->dst * CORR_MAX_SEGMENTS + seg;
+	const struct tlsrx_port *rp;
 
 	if (!t->inside) {
-		size_t ne = profile_nendpoints(plan_profile(t->pl)), tot = 0;
-		for (e = 0; e < ne; e++)
-			tot += t->rx[e].n;
+		size_t tot = 0;
+		for (k = 0; k < ne * CORR_MAX_SEGMENTS; k++)
+			tot += t->rx[k].n;
 		t->inside = calloc(tot ? tot : 1, sizeof(*t->inside));
 		if (!t->inside)
 			return NULL;
 		t->ninside = tot;
 	}
-	for (e = 0; e < p->dst; e++)
-		off += t->rx[e].n;
-	for (i = 0; i < rx->n; i++)
-		if (rx->p[i].port == p->port && addr_eq(&rx->p[i].addr, plan_probe_dst(t->pl, p))) {
-			if (!t->inside[off + i])
-				t->inside[off + i] = chain_of(rx->p[i].chain, rx->p[i].nchain);
-			return t->inside[off + i];
-		}
-	return NULL;
+	if (!(rp = rx_port(t, p, seg, &i)))
+		return NULL;
+	for (k = 0; k < me; k++)
+		off += t->rx[k].n;
+	if (!t->inside[off + i])
+		t->inside[off + i] = chain_of(rp->chain, rp->nchain);
+	return t->inside[off + i];
 }
 
 static void
@@ -940,20 +986,23 @@ evaluate(struct tlsev *t, struct tprobe *tp, struct probe_result *r)
 	bool same = true;
 
 	x->chain = ch;
-	x->inside = inside_chain(t, p);
+	x->inside = inside_chain(t, p, x->seg);
 	if (ch && tlscert_at(ch, 0) && x->shown)
 		x->days_left = tlscert_days_left(tlscert_at(ch, 0), x->shown->started_us / 1000000);
 	/* The other TLS ports of the same address, for same-cert. */
 	for (i = 0; i < t->ntp; i++) {
 		const struct probe *q = plan_probe(t->pl, t->tp[i].id);
-		uint32_t nq;
 		const struct tlscert_chain *qc;
 
 		if (q->id == p->id || q->dst != p->dst || q->dst_addr != p->dst_addr || q->port == p->port)
 			continue;
 		if (!t->tp[i].res.shown)
-			t->tp[i].res.shown = pick_try(t, q, &nq);
+			show_try(t, &t->tp[i], q);
 		qc = probe_chain(t, &t->tp[i]);
+		/* Certificates two responder runs made are not the same by
+		 * design: not a finding about the server. */
+		if (!tls_result_comparable(x, &t->tp[i].res))
+			qc = NULL;
 		if (qc && ch) {
 			x->same_as_peers_known = true;
 			same = same && tlscert_leaf_equal(ch, qc);
