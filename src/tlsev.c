@@ -26,6 +26,9 @@ struct tprobe {
 	uint8_t           arr_random[TLSLOG_RANDOM];
 	uint32_t          arr_frame;
 	uint8_t           arr_seg;
+	/* Client data of its flow reached the far side but no ClientHello
+	 * could be read from it: why. */
+	char              unread[96];
 	struct tls_result res;
 	struct tlscert_chain *chain;
 };
@@ -37,7 +40,7 @@ struct flow {
 	uint16_t            csport, cdport;
 	uint32_t            isn;
 	uint32_t            probe;      /* tprobe index, or TLSEV_NONE */
-	bool                syn_reported, hello_done;
+	bool                syn_reported, hello_done, at_rx;
 	struct pkt          syn;        /* addresses and ports only */
 	int64_t             syn_ts;
 	uint32_t            syn_frame;
@@ -230,13 +233,24 @@ oom:
 	return NULL;
 }
 
+/* A far-side flow of a known probe whose client data gave no ClientHello. */
+static void
+note_unread(struct tlsev *t, const struct flow *f, const char *why)
+{
+	if (f->at_rx && f->probe != TLSEV_NONE && !t->tp[f->probe].unread[0])
+		snprintf(t->tp[f->probe].unread, sizeof(t->tp[f->probe].unread), "%s", why);
+}
+
 static void
 free_flows(struct tlsev *t)
 {
 	size_t i;
 
-	for (i = 0; i < t->nflows; i++)
+	for (i = 0; i < t->nflows; i++) {
+		if (t->flows[i].cc)
+			note_unread(t, &t->flows[i], "the capture ends before it is whole");
 		tcpc_free(t->flows[i].cc);
+	}
 	t->nflows = 0;
 	if (t->heads)
 		memset(t->heads, 0xff, TLSEV_HASH * sizeof(*t->heads));
@@ -490,6 +504,8 @@ client_data(struct tlsev *t, struct corr *c, struct flow *f, const struct pkt *p
 {
 	struct tls_client_hello ch;
 	const uint8_t *data;
+	const char *why = NULL;
+	char msg[96];
 	size_t len;
 	enum tls_res r;
 
@@ -504,12 +520,16 @@ client_data(struct tlsev *t, struct corr *c, struct flow *f, const struct pkt *p
 	}
 	tcpc_add(f->cc, p->l4.seq, false, p->l4.payload, p->l4.payload_len);
 	data = tcpc_data(f->cc, &len);
-	r = tls_client_hello_from_stream(data, len, t->hs, sizeof(t->hs), &ch, NULL);
+	r = tls_client_hello_from_stream(data, len, t->hs, sizeof(t->hs), &ch, &why);
 	if (r == TLS_NEED_MORE && len < TLSEV_STREAM_LIMIT)
 		return;
 	f->hello_done = true;
-	if (r == TLS_OK)
+	if (r == TLS_OK) {
 		on_hello(t, c, f, &ch, ts, frame, seg, ep, at_sender);
+	} else {
+		snprintf(msg, sizeof(msg), "%s%s%s", tls_res_name(r), why ? ": " : "", why ? why : "");
+		note_unread(t, f, msg);
+	}
 	tcpc_free(f->cc);
 	f->cc = NULL;
 }
@@ -609,6 +629,8 @@ receiver_packet(struct tlsev *t, struct corr *c, struct probeid *pid, const stru
 		    !plan_probe(t->pl, m.id)->tls)
 			return false;
 		f = new_flow(t, p, ts, frame, seg, k);
+		if (f)
+			f->at_rx = true;
 		if (f && k != TLSEV_NONE) {
 			emit(c, t->tp[k].id, EV_ARRIVED, frame, seg, p, ts, ep, false);
 			f->syn_reported = true;
@@ -879,6 +901,13 @@ classify_tls(struct tlsev *t, struct tprobe *tp, struct probe_result *r,
 	}
 	if (!crossed(r) || !any_hello_sent(t, p, tp)) {
 		snprintf(x->reason, sizeof(x->reason), "no ClientHello could follow: %s", oc);
+		return;
+	}
+	/* Neither arrived intact nor missing: the SYN-level class stands. */
+	if (tp->unread[0]) {
+		snprintf(x->reason, sizeof(x->reason), "data of the probe's flow reached %s but no "
+		    "ClientHello could be read from it (%s): what became of it cannot be told; %s", dst,
+		    tp->unread, oc);
 		return;
 	}
 	fh = foreign_in_window(t, p, skew_us);

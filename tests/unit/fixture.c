@@ -83,3 +83,15 @@ fixture_ep(const struct fixture *x, const char *name)
 	CU_ASSERT_FATAL(i >= 0);
 	return (size_t)i;
 }
+
+uint32_t
+fixture_probe_to(const struct fixture *x, uint16_t port)
+{
+	uint32_t i;
+
+	for (i = 0; i < plan_nprobes(x->pl); i++)
+		if (plan_probe(x->pl, i)->port == port)
+			return i;
+	CU_FAIL_FATAL("no probe to that port");
+	return 0;
+}

@@ -6,6 +6,7 @@
 #define RP_TEST_FIXTURE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "plan.h"
 #include "profile.h"
@@ -25,5 +26,7 @@ void   fixture_load(struct fixture *, const char *profile_path, const char *site
 void   fixture_close(struct fixture *);
 /* The index of endpoint name, which must exist. */
 size_t fixture_ep(const struct fixture *, const char *name);
+/* The first probe to port, which must exist (fixtures plan each port once). */
+uint32_t fixture_probe_to(const struct fixture *, uint16_t port);
 
 #endif

@@ -22,5 +22,6 @@ int register_tlscert_tests(void);
 int register_sendsched_tests(void);
 int register_tlslog_tests(void);
 int register_sendfast_tests(void);
+int register_tlsev_tests(void);
 
 #endif

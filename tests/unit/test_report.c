@@ -191,13 +191,7 @@ meta(const char *role, const char *ep)
 static uint32_t
 probe_to(const struct rfx *x, uint16_t port)
 {
-	uint32_t i;
-
-	for (i = 0; i < plan_nprobes(x->f.pl); i++)
-		if (plan_probe(x->f.pl, i)->port == port)
-			return i;
-	CU_FAIL_FATAL("no probe to that port");
-	return 0;
+	return fixture_probe_to(&x->f, port);
 }
 
 static void
