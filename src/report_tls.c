@@ -4,6 +4,7 @@
  * SPKI pin) and the profile's checks on it; per address, whether its TLS
  * ports present the same certificate. */
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report.h"
@@ -109,21 +110,32 @@ report_tls_probe_json(const struct report *r, uint32_t id)
 	return o;
 }
 
-/* Another TLS probe before id (from first on) went to the same address
- * and port: several sources probe one port, which is listed once. */
 static bool
-port_seen(const struct report *r, uint32_t first, uint32_t id)
+same_addr(const struct probe *p, const struct probe *q)
+{
+	return q->dst == p->dst && q->dst_addr == p->dst_addr;
+}
+
+/* The probe that stands for its address and port among the TLS probes
+ * from first on: several sources may probe one port, which is listed once,
+ * by the first probe that got a certificate, else the first. */
+static bool
+port_rep(const struct report *r, uint32_t first, uint32_t id)
 {
 	const struct probe *p = plan_probe(r->pl, id);
+	bool has = corr_tls(r->c, id)->chain != NULL;
 	uint32_t i;
 
-	for (i = first; i < id; i++) {
+	for (i = first; i < plan_nprobes(r->pl); i++) {
 		const struct probe *q = plan_probe(r->pl, i);
-		if (corr_tls(r->c, i) && corr_tls(r->c, i)->chain && q->dst == p->dst &&
-		    q->dst_addr == p->dst_addr && q->port == p->port)
-			return true;
+		const struct tls_result *x = corr_tls(r->c, i);
+
+		if (i == id || !x || !same_addr(p, q) || q->port != p->port)
+			continue;
+		if ((x->chain != NULL) > has || ((x->chain != NULL) == has && i < id))
+			return false;
 	}
-	return false;
+	return true;
 }
 
 /* The probes of one destination address, in plan order: the first one's
@@ -134,47 +146,78 @@ first_of_addr(const struct report *r, uint32_t id)
 	const struct probe *p = plan_probe(r->pl, id);
 	uint32_t i;
 
-	for (i = 0; i < id; i++) {
-		const struct probe *q = plan_probe(r->pl, i);
-		if (corr_tls(r->c, i) && q->dst == p->dst && q->dst_addr == p->dst_addr)
+	for (i = 0; i < id; i++)
+		if (corr_tls(r->c, i) && same_addr(p, plan_probe(r->pl, i)))
 			return false;
-	}
 	return true;
+}
+
+/* An address's TLS ports, one probe each (port_rep), and whether the
+ * certificates that can be compared are the same. */
+struct addr_ports {
+	uint32_t *ids;
+	size_t    n;
+	bool      compared, same, skipped;
+};
+
+static int
+addr_ports(const struct report *r, uint32_t first, struct addr_ports *a)
+{
+	const struct probe *p = plan_probe(r->pl, first);
+	uint32_t i;
+	size_t j, k;
+
+	memset(a, 0, sizeof(*a));
+	a->same = true;
+	if (!(a->ids = malloc(plan_nprobes(r->pl) * sizeof(*a->ids))))
+		return -1;
+	for (i = first; i < plan_nprobes(r->pl); i++)
+		if (corr_tls(r->c, i) && same_addr(p, plan_probe(r->pl, i)) && port_rep(r, first, i))
+			a->ids[a->n++] = i;
+	for (j = 0; j < a->n; j++)
+		for (k = j + 1; k < a->n; k++) {
+			const struct tls_result *x = corr_tls(r->c, a->ids[j]), *y = corr_tls(r->c, a->ids[k]);
+
+			if (!x->chain || !y->chain)
+				continue;
+			if (!tls_result_comparable(x, y)) {
+				a->skipped = true;
+				continue;
+			}
+			a->compared = true;
+			a->same = a->same && tlscert_leaf_equal(x->chain, y->chain);
+		}
+	return 0;
 }
 
 static json_t *
 json_endpoint(const struct report *r, uint32_t id)
 {
 	const struct probe *p = plan_probe(r->pl, id);
-	const struct tls_result *first = NULL;
 	json_t *ports = json_array();
-	bool same = true, any = false;
+	struct addr_ports ap;
 	char a[ADDR_STRLEN];
-	uint32_t i;
+	size_t i;
 
-	for (i = id; ports && i < plan_nprobes(r->pl); i++) {
-		const struct probe *q = plan_probe(r->pl, i);
-		const struct tls_result *x = corr_tls(r->c, i);
-		const struct tlscert_info *in;
+	if (!ports || addr_ports(r, id, &ap) != 0) {
+		json_decref(ports);
+		return NULL;
+	}
+	for (i = 0; i < ap.n; i++) {
+		const struct tls_result *x = corr_tls(r->c, ap.ids[i]);
+		const struct tlscert_info *in = x->chain ? tlscert_at(x->chain, 0) : NULL;
 
-		if (!x || q->dst != p->dst || q->dst_addr != p->dst_addr || port_seen(r, id, i))
-			continue;
-		in = x->chain ? tlscert_at(x->chain, 0) : NULL;
-		json_array_append_new(ports, json_pack("{s:i, s:o, s:o, s:o}", "port", (int)q->port,
+		json_array_append_new(ports, json_pack("{s:i, s:o, s:o, s:o}",
+		    "port", (int)plan_probe(r->pl, ap.ids[i])->port,
 		    "sha1", json_str_or_null(in ? in->sha1 : NULL),
 		    "sha256", json_str_or_null(in ? in->sha256 : NULL),
 		    "pin", json_str_or_null(in ? in->pin : NULL)));
-		if (!x->chain)
-			continue;
-		if (first && tls_result_comparable(first, x))
-			same = same && tlscert_leaf_equal(first->chain, x->chain), any = true;
-		else if (!first)
-			first = x;
 	}
+	free(ap.ids);
 	return json_pack("{s:s, s:s, s:o, s:o}",
 	    "endpoint", profile_endpoint(plan_profile(r->pl), p->dst)->name,
-	    "address", addr_fmt(plan_probe_dst(r->pl, p), a), "ports", ports ? ports : json_array(),
-	    "same_cert", any ? json_boolean(same) : json_null());
+	    "address", addr_fmt(plan_probe_dst(r->pl, p), a), "ports", ports,
+	    "same_cert", ap.compared ? json_boolean(ap.same) : json_null());
 }
 
 json_t *
@@ -248,36 +291,27 @@ static void
 text_same_cert(const struct report *r, FILE *out, uint32_t id)
 {
 	const struct probe *p = plan_probe(r->pl, id);
-	const struct tls_result *first = NULL;
 	char ports[256] = "", a[ADDR_STRLEN];
-	size_t off = 0;
+	struct addr_ports ap;
+	size_t off = 0, i;
 	unsigned n = 0;
-	bool same = true, skipped = false;
-	uint32_t i;
 
-	for (i = id; i < plan_nprobes(r->pl); i++) {
-		const struct probe *q = plan_probe(r->pl, i);
-		const struct tls_result *x = corr_tls(r->c, i);
-
-		if (!x || !x->chain || q->dst != p->dst || q->dst_addr != p->dst_addr ||
-		    port_seen(r, id, i))
+	if (addr_ports(r, id, &ap) != 0)
+		return;
+	for (i = 0; i < ap.n; i++) {
+		if (!corr_tls(r->c, ap.ids[i])->chain)
 			continue;
 		if (off < sizeof(ports))
 			off += (size_t)snprintf(ports + off, sizeof(ports) - off, "%stcp/%u", n ? ", " : "",
-			    q->port);
+			    plan_probe(r->pl, ap.ids[i])->port);
 		n++;
-		if (first && tls_result_comparable(first, x))
-			same = same && tlscert_leaf_equal(first->chain, x->chain);
-		else if (first)
-			skipped = true;
-		else
-			first = x;
 	}
-	if (n > 1)
+	free(ap.ids);
+	if (ap.compared)
 		fprintf(out, "  %s %s: %s %s%s\n", profile_endpoint(plan_profile(r->pl), p->dst)->name,
 		    addr_fmt(plan_probe_dst(r->pl, p), a), ports,
-		    same ? "present the same certificate" : "present DIFFERENT certificates",
-		    skipped ? " (those a responder made in another run segment not compared)" : "");
+		    ap.same ? "present the same certificate" : "present DIFFERENT certificates",
+		    ap.skipped ? " (those a responder made in another run segment not compared)" : "");
 }
 
 void
