@@ -21,6 +21,7 @@ struct lab_cfg {
 	int                      sigfd;       /* caller's signalfd: stop early when readable */
 	unsigned                 segment;     /* capture segment to write (0; more when resumed) */
 	const uint8_t           *skip;        /* per probe id: 1 = already judged, not sent again */
+	const char              *tls_cert, *tls_key;  /* for the responders, or NULL: a test certificate */
 };
 
 struct lab;

@@ -27,7 +27,7 @@
 static const char lab_usage[] =
     "usage: ruleproof lab PROFILE --site SITE [--firewall RULES.nft]\n"
     "                     [--drift N [--seed S]] [--out DIR] [--rate PPS] [--linger MS]\n"
-    "                     [--retries N]\n"
+    "                     [--retries N] [--tls-cert CERT.pem --tls-key KEY.pem]\n"
     "Builds a network namespace per host of SITE and a firewall namespace running\n"
     "nftables between them (198.18.0.0/15 only), sends every probe of PROFILE,\n"
     "captures both sides, correlates and prints the conformance report.\n"
@@ -40,7 +40,9 @@ static const char lab_usage[] =
     "  --retries N      try probes that got no answer N more times (default: 1)\n"
     "  --ca CA.pem      the CA bundle for the certificate checks' `trusted` (kept in\n"
     "                   the run directory as ca.pem, so that reports re-derive alike)\n"
-    "       ruleproof lab --resume RUN_DIR\n"
+    "  --tls-cert FILE  the certificate chain (PEM) the listeners' TLS responders\n"
+    "  --tls-key FILE   serve, with its key (default: a test certificate each makes)\n"
+    "       ruleproof lab --resume RUN_DIR [--tls-cert CERT.pem --tls-key KEY.pem]\n"
     "  --resume RUN_DIR continue an interrupted run: the same plan, key and ruleset;\n"
     "                   probes without a verdict are sent again into new captures\n"
     "                   (tx-NAME-r1.pcap ...); no evidence is rewritten\n"
@@ -48,7 +50,7 @@ static const char lab_usage[] =
     "or inconclusive probes.\n";
 
 struct lab_opts {
-	const char   *site, *firewall, *out, *resume, *ca;
+	const char   *site, *firewall, *out, *resume, *ca, *tls_cert, *tls_key;
 	unsigned long drift, rate, linger, retries;
 	unsigned long long seed;
 	bool          seeded;
@@ -63,6 +65,7 @@ parse_lab_opts(int argc, char **argv, struct lab_opts *o, const struct rp_log *l
 		{ "out", required_argument, NULL, 'o' }, { "rate", required_argument, NULL, 'r' },
 		{ "linger", required_argument, NULL, 'L' }, { "retries", required_argument, NULL, 'R' },
 		{ "resume", required_argument, NULL, 'u' }, { "ca", required_argument, NULL, 'C' },
+		{ "tls-cert", required_argument, NULL, 'T' }, { "tls-key", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -72,9 +75,11 @@ parse_lab_opts(int argc, char **argv, struct lab_opts *o, const struct rp_log *l
 	*o = (struct lab_opts){ .out = "captures", .rate = LAB_RATE_DEFAULT, .linger = LAB_LINGER_DEFAULT,
 	    .retries = LAB_RETRIES_DEFAULT };
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:f:d:S:o:r:L:R:u:C:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:f:d:S:o:r:L:R:u:C:T:K:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'C': o->ca = optarg; break;
+		case 'T': o->tls_cert = optarg; break;
+		case 'K': o->tls_key = optarg; break;
 		case 'u': o->resume = optarg; break;
 		case 's': o->site = optarg; break;
 		case 'f': o->firewall = optarg; break;
@@ -105,9 +110,11 @@ parse_lab_opts(int argc, char **argv, struct lab_opts *o, const struct rp_log *l
 		default: return -1;
 		}
 	}
+	if (!o->tls_cert != !o->tls_key)
+		return log_warnx(log, "--tls-cert and --tls-key go together"), -1;
 	if (o->resume)
 		return optind == argc && !o->site && !o->firewall && !o->drift ? 0 :
-		    (log_warnx(log, "--resume takes the run directory and nothing else"), -1);
+		    (log_warnx(log, "--resume takes the run directory (and --tls-cert, --tls-key) only"), -1);
 	if (optind != argc - 1 || !o->site)
 		return -1;
 	if (o->firewall && o->drift)
@@ -218,12 +225,14 @@ prepare_run(const struct lab_opts *o, const char *profile, const struct cli_inpu
 }
 
 static int
-run_lab(const struct cli_inputs *in, const struct run_params *rp, const char *dir, int sigfd,
-    unsigned segment, const uint8_t *skip, bool *interrupted, const struct rp_log *log)
+run_lab(const struct lab_opts *o, const struct cli_inputs *in, const struct run_params *rp,
+    const char *dir, int sigfd, unsigned segment, const uint8_t *skip, bool *interrupted,
+    const struct rp_log *log)
 {
 	char nft[1100], err[512];
 	struct lab_cfg cfg = { .pl = in->pl, .rp = rp, .run_dir = dir, .nft_path = nft,
-	    .log = log, .sigfd = sigfd, .segment = segment, .skip = skip };
+	    .log = log, .sigfd = sigfd, .segment = segment, .skip = skip,
+	    .tls_cert = o->tls_cert, .tls_key = o->tls_key };
 	struct lab *lab;
 	int rc = EXIT_PASS;
 
@@ -298,8 +307,9 @@ judged_so_far(const char *dir, const struct run_params *rp, const struct cli_inp
 }
 
 static int
-resume_lab(const char *dir, const struct rp_log *log)
+resume_lab(const struct lab_opts *o, const struct rp_log *log)
 {
+	const char *dir = o->resume;
 	char path[1100], err[512];
 	struct run_params rp;
 	struct cli_inputs in;
@@ -334,7 +344,7 @@ resume_lab(const char *dir, const struct rp_log *log)
 	snprintf(path, sizeof(path), "%s/%s", dir, REPORT_INTERRUPTED);
 	unlink(path);
 	sigfd = sigfd_open();
-	rc = sigfd < 0 ? EXIT_RUN : run_lab(&in, &rp, dir, sigfd, segment, skip, &interrupted, log);
+	rc = sigfd < 0 ? EXIT_RUN : run_lab(o, &in, &rp, dir, sigfd, segment, skip, &interrupted, log);
 	if (sigfd >= 0)
 		close(sigfd);
 	if (rc == EXIT_PASS || interrupted)
@@ -345,6 +355,18 @@ out:
 	free(skip);
 	cli_free(&in);
 	return rc;
+}
+
+/* The responders load them after the namespaces are up: a file that cannot
+ * be read is said before anything is built. */
+static int
+check_tls_files(const struct lab_opts *o, const struct rp_log *log)
+{
+	if (o->tls_cert && access(o->tls_cert, R_OK) != 0)
+		return log_warn(log, "--tls-cert %s", o->tls_cert), -1;
+	if (o->tls_key && access(o->tls_key, R_OK) != 0)
+		return log_warn(log, "--tls-key %s", o->tls_key), -1;
+	return 0;
 }
 
 /* Under sudo, a run belongs to the user who ran sudo, so that
@@ -400,13 +422,15 @@ cmd_lab(int argc, char **argv, const struct rp_log *log)
 			log_warnx(log, "lab: needs root to create network namespaces (try sudo)");
 			return EXIT_RUN;
 		}
-		rc = resume_lab(o.resume, log);
+		rc = check_tls_files(&o, log) != 0 ? EXIT_USAGE : resume_lab(&o, log);
 		return hand_over(sudo ? &owner : NULL, o.resume, false, o.resume, rc, log);
 	}
 	if (o.ca && access(o.ca, R_OK) != 0) {
 		log_warn(log, "--ca %s", o.ca);
 		return EXIT_USAGE;
 	}
+	if (check_tls_files(&o, log) != 0)
+		return EXIT_USAGE;
 	if (o.firewall && access(o.firewall, R_OK) != 0) {
 		log_warn(log, "%s", o.firewall);
 		return EXIT_USAGE;
@@ -428,7 +452,7 @@ cmd_lab(int argc, char **argv, const struct rp_log *log)
 	base_made = stat(o.out, &st) != 0;
 	rc = prepare_run(&o, argv[optind], &in, &rp, dir, sizeof(dir), cmdline.command, log);
 	if (rc == EXIT_PASS)
-		rc = run_lab(&in, &rp, dir, sigfd, 0, NULL, &interrupted, log);
+		rc = run_lab(&o, &in, &rp, dir, sigfd, 0, NULL, &interrupted, log);
 	cli_free(&in);
 	close(sigfd);
 	if (rc == EXIT_PASS || interrupted) {

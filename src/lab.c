@@ -420,6 +420,8 @@ spawn_agent(struct lab *lab, size_t e, bool sender, char *err, size_t errlen)
 			.ready_fd = ready[1], .stop_fd = stop[0], .log = &lg,
 			.progress = sender && lab->prog ? &lab->prog[lab->nprocs] : NULL,
 			.skip = lab->cfg.skip, .tls_log_path = tpath,
+			.tls_cert = sender ? NULL : lab->cfg.tls_cert,
+			.tls_key = sender ? NULL : lab->cfg.tls_key,
 		};
 		snprintf(who, sizeof(who), "%s %s", sender ? "send" : "listen", ep_name(lab, e));
 		lg.who = who;

@@ -5,7 +5,8 @@
 # (openssl s_server, ended by PID) hold 8443-8447, which the responder leaves
 # to them: a wildcard, a wrong name, an expired certificate, and a
 # self-signed one checked against its SPKI pin and against a wrong pin.  443
-# and 8443 present different certificates, so 443's same-cert fails.
+# and 8443 present different certificates, so 443's same-cert fails.  Then
+# `lab --tls-cert/--tls-key` has the lab's responders serve the CA-signed one.
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
@@ -105,4 +106,26 @@ check "the SHA-1 thumbprint is openssl's fingerprint, as Windows shows it" \
 check "the listener recorded the services' ports as in use, with their chains" \
 	[ "$(jq -c '[.ports[] | [.port, .state, (.chain | length)]]' "$caps/tls-rx-server.json")" = '[[443,"served",1],[8443,"in-use",1],[8444,"in-use",1],[8445,"in-use",1],[8446,"in-use",1],[8447,"in-use",1]]' ]
 check "the text report shows the checks" grep -q "same-cert FAIL" "$SCRATCH/report.txt"
+
+# lab --tls-cert/--tls-key: the lab's responders serve the given
+# certificate on every TLS port instead of making their own.
+lab "$SCRATCH/labcert" tests/lab/tls.profile --site tests/lab/tls.site --tls-cert "$C/good.pem" --tls-key "$C/good.key"
+check "lab --tls-cert: all pass (exit 0), got $RC" [ "$RC" -eq 0 ]
+GOODSHA1=$(openssl x509 -in "$C/good.pem" -noout -fingerprint -sha1 | sed 's/.*=//; s/://g')
+check "lab --tls-cert: every TLS port presented that certificate (SHA-1 $GOODSHA1), a chain of one" \
+	[ "$(jq -c '[.results[] | select(.tls) | [.tls.certificate.sha1, .tls.certificate.chain_length, .tls.certificate.issuer]] | unique' "$DIR/report.json")" = "[[\"$GOODSHA1\",1,\"CN=Lab Test CA\"]]" ]
+check "lab --tls-cert: tls_endpoints lists it on each port" \
+	[ "$(jq -c '[.tls_endpoints[].ports[].sha1] | unique' "$DIR/report.json")" = "[\"$GOODSHA1\"]" ]
+check "lab --tls-cert: the listener's log names the file and served every port" \
+	[ "$(jq -c '[.certificate, ([.ports[].state] | unique)]' "$DIR/tls-rx-server.json")" = "[\"$C/good.pem\",[\"served\"]]" ]
+check "no namespace left behind" no_leftovers "$DIR"
+"$RP" -q lab tests/lab/tls.profile --site tests/lab/tls.site --tls-cert "$C/good.pem" >/dev/null 2>"$SCRATCH/lone.err"
+rc=$?
+check "lab --tls-cert without --tls-key: exit 2, got $rc, saying why" \
+	bash -c "[ $rc -eq 2 ] && grep -q -- '--tls-cert and --tls-key go together' '$SCRATCH/lone.err'"
+"$RP" -q lab tests/lab/tls.profile --site tests/lab/tls.site --tls-cert "$C/good.pem" --tls-key "$C/none.key" \
+	--out "$SCRATCH/nokey" >/dev/null 2>"$SCRATCH/nokey.err"
+rc=$?
+check "lab --tls-key that cannot be read: exit 2 before any run, got $rc" \
+	bash -c "[ $rc -eq 2 ] && grep -q -- '--tls-key $C/none.key: No such file' '$SCRATCH/nokey.err' && [ -z \"\$(ls '$SCRATCH/nokey' 2>/dev/null)\" ]"
 finish
