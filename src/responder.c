@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "errfmt.h"
+#include "tlscert.h"
 #include "tlsclient.h"
 #include "tlslog.h"
 
@@ -30,7 +31,12 @@
 /* Asking a service that holds a port for its chain, from inside. */
 #define RESP_INSIDE_MS   2000
 #define RESP_MAX_PORTS   1024
-#define RESP_CERT_DAYS   30
+/* Well past the `not-expired` default (TLSCERT_WARN_DAYS_DEFAULT, 30): with
+ * 30 days, a probe a second after the certificate was made saw 29 days left
+ * and warned. */
+#define RESP_CERT_DAYS   90
+_Static_assert(RESP_CERT_DAYS > 2 * TLSCERT_WARN_DAYS_DEFAULT,
+    "a generated certificate must not warn under the default not-expired");
 
 enum rstate { R_FREE = 0, R_HANDSHAKE, R_DRAIN };
 

@@ -32,6 +32,8 @@ check "443: rx-server.pcap frame $frame is that ClientHello" \
 check "443: certificate checks pass (san, not-expired, same-cert, inside)" \
 	[ "$(res "$DIR" 443 '[.tls.checks[] | .check + ":" + .verdict] | join(",")')" = "san:pass,not-expired:pass,same-cert:pass,inside:pass" ]
 check "443 and 8443 present the same certificate" [ "$(jq '.tls_endpoints[0].same_cert' "$DIR/report.json")" = true ]
+check "the generated test certificate lives 90 days: far from the not-expired default of 30" \
+	[ "$(res "$DIR" 443 .tls.certificate.days_left)" -ge 89 ]
 check "the SHA-1 thumbprint is 40 uppercase hex digits" \
 	grep -Eq '^[0-9A-F]{40}$' <<<"$(res "$DIR" 443 .tls.certificate.sha1)"
 check "the responder served every planned TLS port with its test certificate" \
