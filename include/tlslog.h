@@ -74,6 +74,9 @@ struct tlslog {
 int  tlslog_add(struct tlslog *, struct tlslog_try *);
 void tlslog_free(struct tlslog *);
 int  tlslog_write(const struct tlslog *, FILE *);
+/* Into a descriptor opened earlier (before an agent gives up root); closes
+ * it (*fd = -1) unless it cannot be wrapped in a stream.  -1 with a reason. */
+int  tlslog_write_fd(const struct tlslog *, int *fd, char *err, size_t errlen);
 /* Reads a sender's log; -1 with a reason when the file is not one. */
 int  tlslog_read(struct tlslog *, const char *path, char *err, size_t errlen);
 
@@ -107,6 +110,7 @@ struct tlsrx_log {
 
 void tlsrx_free(struct tlsrx_log *);
 int  tlsrx_write(const struct tlsrx_log *, FILE *);
+int  tlsrx_write_fd(const struct tlsrx_log *, int *fd, char *err, size_t errlen);
 int  tlsrx_read(struct tlsrx_log *, const char *path, char *err, size_t errlen);
 
 /* File names in a run directory: tls-NAME.json and tls-rx-NAME.json, with

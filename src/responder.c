@@ -594,21 +594,6 @@ responder_start(struct responder *r, char *err, size_t errlen)
 	return 0;
 }
 
-static int
-write_log(struct responder *r, char *err, size_t errlen)
-{
-	FILE *f = fdopen(r->logfd, "w");
-	int rc;
-
-	if (!f)
-		return errfmt(err, errlen, "TLS log: %s", strerror(errno));
-	r->logfd = -1;
-	rc = tlsrx_write(&r->log, f);
-	if (fclose(f) != 0 || rc != 0)
-		return errfmt(err, errlen, "TLS log: write failed");
-	return 0;
-}
-
 int
 responder_finish(struct responder *r, char *err, size_t errlen)
 {
@@ -630,7 +615,7 @@ responder_finish(struct responder *r, char *err, size_t errlen)
 		if (r->lfd[i] >= 0)
 			close(r->lfd[i]);
 	if (r->logfd >= 0 && err)
-		rc = write_log(r, err, errlen);
+		rc = tlsrx_write_fd(&r->log, &r->logfd, err, errlen);
 	if (r->logfd >= 0)
 		close(r->logfd);
 	for (i = 0; i < 2; i++)

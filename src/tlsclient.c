@@ -554,21 +554,6 @@ tlsc_stop(struct tlsc *t)
 		atomic_store(&t->stop, true);
 }
 
-static int
-write_log(struct tlsc *t, char *err, size_t errlen)
-{
-	FILE *f = fdopen(t->logfd, "w");
-	int rc;
-
-	if (!f)
-		return errfmt(err, errlen, "TLS log: %s", strerror(errno));
-	t->logfd = -1;
-	rc = tlslog_write(&t->log, f);
-	if (fclose(f) != 0 || rc != 0)
-		return errfmt(err, errlen, "TLS log: write failed");
-	return 0;
-}
-
 int
 tlsc_finish(struct tlsc *t, uint64_t *first_tries, char *err, size_t errlen)
 {
@@ -581,7 +566,7 @@ tlsc_finish(struct tlsc *t, uint64_t *first_tries, char *err, size_t errlen)
 	if (first_tries)
 		*first_tries = t->first;
 	if (t->logfd >= 0 && err)
-		rc = write_log(t, err, errlen);
+		rc = tlslog_write_fd(&t->log, &t->logfd, err, errlen);
 	if (t->logfd >= 0)
 		close(t->logfd);
 	if (t->done_pipe[0] >= 0) {

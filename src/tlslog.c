@@ -1,5 +1,6 @@
 #include "tlslog.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <openssl/evp.h>
 #include <stdlib.h>
@@ -143,20 +144,24 @@ json_try(const struct tlslog_try *t)
 	    "cipher", t->cipher, "error", t->error, "chain", json_chain(t->chain, t->nchain));
 }
 
-int
-tlslog_write(const struct tlslog *l, FILE *out)
+/* Appends v (taken) to a; on failure drops a (NULL), so that a document
+ * built from it is refused whole. */
+static json_t *
+append(json_t *a, json_t *v)
 {
-	json_t *a = json_array(), *o;
-	size_t i;
+	if (json_array_append_new(a, v) == 0)
+		return a;
+	json_decref(a);
+	return NULL;
+}
+
+/* Writes a log document (consumed); a is its list, NULL when building it
+ * failed. */
+static int
+dump(json_t *o, const json_t *a, FILE *out)
+{
 	int rc;
 
-	for (i = 0; a && i < l->n; i++)
-		if (json_array_append_new(a, json_try(&l->t[i])) != 0) {
-			json_decref(a);
-			a = NULL;
-		}
-	o = json_pack("{s:s, s:s, s:o}", "schema", TLSLOG_SCHEMA, "endpoint", l->endpoint,
-	    "tries", a ? a : json_null());
 	if (!o || !a)
 		return json_decref(o), -1;
 	rc = json_dumpf(o, out, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
@@ -164,6 +169,54 @@ tlslog_write(const struct tlslog *l, FILE *out)
 	if (rc == 0)
 		fputc('\n', out);
 	return rc == 0 && !ferror(out) ? 0 : -1;
+}
+
+/* The same into a file descriptor opened earlier (an agent opens its log
+ * before it gives up root), which it closes (*fd -1) unless fdopen fails. */
+static int
+dump_fd(json_t *o, const json_t *a, int *fd, char *err, size_t errlen)
+{
+	FILE *f = fdopen(*fd, "w");
+	int rc;
+
+	if (!f) {
+		json_decref(o);
+		return errfmt(err, errlen, "TLS log: %s", strerror(errno));
+	}
+	*fd = -1;
+	rc = dump(o, a, f);
+	if (fclose(f) != 0 || rc != 0)
+		return errfmt(err, errlen, "TLS log: write failed");
+	return 0;
+}
+
+static json_t *
+log_doc(const struct tlslog *l, json_t **list)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; a && i < l->n; i++)
+		a = append(a, json_try(&l->t[i]));
+	*list = a;
+	return json_pack("{s:s, s:s, s:o}", "schema", TLSLOG_SCHEMA, "endpoint", l->endpoint,
+	    "tries", a ? a : json_null());
+}
+
+int
+tlslog_write(const struct tlslog *l, FILE *out)
+{
+	json_t *a, *o = log_doc(l, &a);
+
+	return dump(o, a, out);
+}
+
+int
+tlslog_write_fd(const struct tlslog *l, int *fd, char *err, size_t errlen)
+{
+	json_t *a, *o = log_doc(l, &a);
+
+	return dump_fd(o, a, fd, err, errlen);
 }
 
 /* ---- reading: every field checked, nothing trusted ---- */
@@ -361,35 +414,41 @@ tlsrx_free(struct tlsrx_log *l)
 	memset(l, 0, sizeof(*l));
 }
 
-int
-tlsrx_write(const struct tlsrx_log *l, FILE *out)
+static json_t *
+rx_doc(const struct tlsrx_log *l, json_t **list)
 {
-	json_t *a = json_array(), *o;
+	json_t *a = json_array();
 	size_t i;
-	int rc;
 
 	for (i = 0; a && i < l->n; i++) {
 		const struct tlsrx_port *p = &l->p[i];
 		char ad[ADDR_STRLEN];
 
-		if (json_array_append_new(a, json_pack("{s:s, s:i, s:s, s:s, s:s, s:I, s:I, s:o}",
+		a = append(a, json_pack("{s:s, s:i, s:s, s:s, s:s, s:I, s:I, s:o}",
 		    "addr", addr_fmt(&p->addr, ad), "port", (int)p->port, "bound", p->bound,
 		    "state", tlsrx_state_name(p->state),
 		    "error", p->error, "handshakes", (json_int_t)p->handshakes,
-		    "failed", (json_int_t)p->failed, "chain", json_chain(p->chain, p->nchain))) != 0) {
-			json_decref(a);
-			a = NULL;
-		}
+		    "failed", (json_int_t)p->failed, "chain", json_chain(p->chain, p->nchain)));
 	}
-	o = json_pack("{s:s, s:s, s:s, s:o}", "schema", TLSLOG_RX_SCHEMA, "endpoint", l->endpoint,
+	*list = a;
+	return json_pack("{s:s, s:s, s:s, s:o}", "schema", TLSLOG_RX_SCHEMA, "endpoint", l->endpoint,
 	    "certificate", l->cert_source, "ports", a ? a : json_null());
-	if (!o || !a)
-		return json_decref(o), -1;
-	rc = json_dumpf(o, out, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
-	json_decref(o);
-	if (rc == 0)
-		fputc('\n', out);
-	return rc == 0 && !ferror(out) ? 0 : -1;
+}
+
+int
+tlsrx_write(const struct tlsrx_log *l, FILE *out)
+{
+	json_t *a, *o = rx_doc(l, &a);
+
+	return dump(o, a, out);
+}
+
+int
+tlsrx_write_fd(const struct tlsrx_log *l, int *fd, char *err, size_t errlen)
+{
+	json_t *a, *o = rx_doc(l, &a);
+
+	return dump_fd(o, a, fd, err, errlen);
 }
 
 static int

@@ -223,6 +223,22 @@ flight_first(const uint8_t *hs, size_t cap, const struct tls_flight *f, size_t *
 	return r;
 }
 
+/* The flight's first message, which must be a type (a ClientHello or a
+ * ServerHello): the type is known as soon as the handshake header is
+ * there. */
+static enum tls_res
+first_of_type(const uint8_t *hs, size_t cap, const struct tls_flight *f, size_t *off,
+              struct tls_hs_msg *m, uint8_t type, const char **why)
+{
+	enum tls_res r = flight_first(hs, cap, f, off, m, why);
+
+	if ((r == TLS_OK || r == TLS_NEED_MORE) && f->hs_len >= 4 && m->type != type)
+		return fail(why, TLS_NOT_TLS, type == TLS_HS_CLIENT_HELLO ?
+		    "first handshake message is not a ClientHello" :
+		    "first handshake message is not a ServerHello");
+	return r;
+}
+
 /* ---- ClientHello ------------------------------------------------------ */
 
 /* A list of 16-bit values behind a length of lenbytes (1 or 2) bytes that
@@ -367,6 +383,22 @@ client_ext_cb(uint16_t type, struct rd *ext, void *ctx, const char **why)
 	return client_ext(type, ext, ctx, why);
 }
 
+/* What both hellos begin with: version, random and session id. */
+static enum tls_res
+hello_head(struct rd *r, uint16_t *version, uint8_t random[TLS_RANDOM_LEN], struct rd *sid,
+           const char **why)
+{
+	size_t n;
+
+	*version = rd_be16(r);
+	rd_bytes(r, random, TLS_RANDOM_LEN);
+	n = rd_u8(r);
+	if (rd_ok(r) && n > 32)
+		return fail(why, TLS_MALFORMED, "session id longer than 32 bytes");
+	*sid = rd_sub(r, n);
+	return TLS_OK;
+}
+
 enum tls_res
 tls_client_hello_parse(const uint8_t *body, size_t len, struct tls_client_hello *ch,
                        const char **why)
@@ -375,12 +407,8 @@ tls_client_hello_parse(const uint8_t *body, size_t len, struct tls_client_hello 
 	size_t n;
 
 	memset(ch, 0, sizeof(*ch));
-	ch->legacy_version = rd_be16(&r);
-	rd_bytes(&r, ch->random, TLS_RANDOM_LEN);
-	n = rd_u8(&r);
-	if (rd_ok(&r) && n > 32)
-		return fail(why, TLS_MALFORMED, "session id longer than 32 bytes");
-	sid = rd_sub(&r, n);
+	if (hello_head(&r, &ch->legacy_version, ch->random, &sid, why) != TLS_OK)
+		return TLS_MALFORMED;
 	n = rd_be16(&r);
 	if (rd_ok(&r) && n % 2)
 		return fail(why, TLS_MALFORMED, "cipher suite list length is odd");
@@ -409,11 +437,7 @@ tls_client_hello_from_stream(const uint8_t *stream, size_t len, uint8_t *hs, siz
 	r = tls_flight_read(stream, len, hs, cap, &f, why);
 	if (r != TLS_OK)
 		return r;
-	r = flight_first(hs, cap, &f, &off, &m, why);
-	/* The type is known as soon as the handshake header is there. */
-	if ((r == TLS_OK || r == TLS_NEED_MORE) && f.hs_len >= 4 &&
-	    m.type != TLS_HS_CLIENT_HELLO)
-		return fail(why, TLS_NOT_TLS, "first handshake message is not a ClientHello");
+	r = first_of_type(hs, cap, &f, &off, &m, TLS_HS_CLIENT_HELLO, why);
 	if (r != TLS_OK)
 		return r;
 	return tls_client_hello_parse(m.body.p, m.body.len, out, why);
@@ -651,15 +675,10 @@ tls_server_hello_parse(const uint8_t *body, size_t len, struct tls_server_hello 
                        const char **why)
 {
 	struct rd r = rd_init(body, len), sid;
-	size_t n;
 
 	memset(sh, 0, sizeof(*sh));
-	sh->legacy_version = rd_be16(&r);
-	rd_bytes(&r, sh->random, TLS_RANDOM_LEN);
-	n = rd_u8(&r);
-	if (rd_ok(&r) && n > 32)
-		return fail(why, TLS_MALFORMED, "session id longer than 32 bytes");
-	sid = rd_sub(&r, n);
+	if (hello_head(&r, &sh->legacy_version, sh->random, &sid, why) != TLS_OK)
+		return TLS_MALFORMED;
 	sh->cipher = rd_be16(&r);
 	sh->compression = rd_u8(&r);
 	if (!rd_ok(&r))
@@ -784,10 +803,7 @@ tls_server_flight_from_stream(const uint8_t *stream, size_t len, uint8_t *hs, si
 	out->alert_desc = f.alert_desc;
 	if (f.hs_len == 0 && f.has_alert)
 		return TLS_OK;  /* refused before any hello */
-	r = flight_first(hs, cap, &f, &off, &m, why);
-	if ((r == TLS_OK || r == TLS_NEED_MORE) && f.hs_len >= 4 &&
-	    m.type != TLS_HS_SERVER_HELLO)
-		return fail(why, TLS_NOT_TLS, "first handshake message is not a ServerHello");
+	r = first_of_type(hs, cap, &f, &off, &m, TLS_HS_SERVER_HELLO, why);
 	if (r != TLS_OK)
 		return r;
 	r = tls_server_hello_parse(m.body.p, m.body.len, &out->hello, why);

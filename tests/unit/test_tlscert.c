@@ -665,24 +665,52 @@ test_pins(void)
 	fx_free(&f);
 }
 
+/* Two leaves with the same names and key but serials serial and serial + 1
+ * (so two certificates); a alone twice, b alone, and a with the CA. */
+struct twins {
+	X509                 *a, *b;
+	struct tlscert_chain *ca, *ca2, *cb, *full;
+};
+
+static void
+twins_make(const struct fx *f, int serial, struct twins *t)
+{
+	X509 *v[2];
+
+	t->a = fx_leaf(f, "rm01.assist.example", "DNS:rm01.assist.example", -1, 30, serial);
+	t->b = fx_leaf(f, "rm01.assist.example", "DNS:rm01.assist.example", -1, 30, serial + 1);
+	t->ca = chain1(t->a);
+	t->ca2 = chain1(t->a);
+	t->cb = chain1(t->b);
+	v[0] = t->a;
+	v[1] = f->ca;
+	t->full = chain_of(v, 2);
+}
+
+static void
+twins_free(struct twins *t)
+{
+	tlscert_chain_free(t->ca);
+	tlscert_chain_free(t->ca2);
+	tlscert_chain_free(t->cb);
+	tlscert_chain_free(t->full);
+	X509_free(t->a);
+	X509_free(t->b);
+}
+
 static void
 test_equality(void)
 {
 	struct fx f;
-	X509 *a, *b, *v[2];
+	struct twins t;
+	X509 *v[2];
 	struct tlscert_chain *ca, *ca2, *cb, *chain, *chain2;
 
 	fx_init(&f);
-	a = fx_leaf(&f, "rm01.assist.example", "DNS:rm01.assist.example", -1, 30, 11);
-	/* Same names and key, another serial: another certificate. */
-	b = fx_leaf(&f, "rm01.assist.example", "DNS:rm01.assist.example", -1, 30, 12);
-	ca = chain1(a);
-	ca2 = chain1(a);
-	cb = chain1(b);
-	v[0] = a;
-	v[1] = f.ca;
-	chain = chain_of(v, 2);
-	v[1] = b;
+	twins_make(&f, 11, &t);
+	ca = t.ca, ca2 = t.ca2, cb = t.cb, chain = t.full;
+	v[0] = t.a;
+	v[1] = t.b;
 	chain2 = chain_of(v, 2);
 	CU_ASSERT_TRUE(tlscert_leaf_equal(ca, ca2));
 	CU_ASSERT_TRUE(tlscert_chain_equal(ca, ca2));
@@ -695,13 +723,8 @@ test_equality(void)
 	CU_ASSERT_FALSE(tlscert_chain_equal(chain, chain2));
 	CU_ASSERT_FALSE(tlscert_leaf_equal(ca, NULL));
 	CU_ASSERT_FALSE(tlscert_chain_equal(NULL, NULL));
-	tlscert_chain_free(ca);
-	tlscert_chain_free(ca2);
-	tlscert_chain_free(cb);
-	tlscert_chain_free(chain);
 	tlscert_chain_free(chain2);
-	X509_free(a);
-	X509_free(b);
+	twins_free(&t);
 	fx_free(&f);
 }
 
@@ -972,7 +995,7 @@ static void
 test_eval_same_inside(void)
 {
 	struct fx f;
-	X509 *a, *b, *v[2];
+	struct twins t;
 	struct tlscert_chain *ca, *ca2, *cb, *full;
 	struct tlscert_expect e = { .same_cert = true };
 	struct tlscert_peer peers[4];
@@ -981,14 +1004,8 @@ test_eval_same_inside(void)
 	char want[400];
 
 	fx_init(&f);
-	a = fx_leaf(&f, "rm01.assist.example", "DNS:rm01.assist.example", -1, 30, 18);
-	b = fx_leaf(&f, "rm01.assist.example", "DNS:rm01.assist.example", -1, 30, 19);
-	ca = chain1(a);
-	ca2 = chain1(a);
-	cb = chain1(b);
-	v[0] = a;
-	v[1] = f.ca;
-	full = chain_of(v, 2);
+	twins_make(&f, 18, &t);
+	ca = t.ca, ca2 = t.ca2, cb = t.cb, full = t.full;
 	in.chain = ca;
 	peers[0].label = "tcp/8443";
 	peers[0].chain = ca2;
@@ -1042,12 +1059,7 @@ test_eval_same_inside(void)
 	snprintf(want, sizeof(want), "same leaf (SHA-1 %s) as inside, but 1 certificates against 2 "
 	    "inside", tlscert_at(ca, 0)->sha1);
 	CU_ASSERT_STRING_EQUAL(r.reason, want);
-	tlscert_chain_free(ca);
-	tlscert_chain_free(ca2);
-	tlscert_chain_free(cb);
-	tlscert_chain_free(full);
-	X509_free(a);
-	X509_free(b);
+	twins_free(&t);
 	fx_free(&f);
 }
 

@@ -32,6 +32,16 @@ add_der(struct tlslog_der *d, const char *bytes)
 }
 
 static void
+try_init(struct tlslog_try *t, uint32_t probe, uint8_t try_no, const char *dst, uint16_t port)
+{
+	memset(t, 0, sizeof(*t));
+	t->probe = probe;
+	t->try_no = try_no;
+	CU_ASSERT_FATAL(addr_parse("198.18.10.10", &t->src) && addr_parse(dst, &t->dst));
+	t->port = port;
+}
+
+static void
 test_roundtrip(void)
 {
 	struct tlslog l = { .endpoint = "clients" }, back;
@@ -40,13 +50,8 @@ test_roundtrip(void)
 	FILE *f;
 	size_t i;
 
-	memset(&t, 0, sizeof(t));
-	t.probe = 7;
-	t.try_no = 2;
+	try_init(&t, 7, 2, "2001:db8::5", 443);
 	t.sport = 40123;
-	addr_parse("198.18.10.10", &t.src);
-	addr_parse("2001:db8::5", &t.dst);
-	t.port = 443;
 	t.started_us = 1700000000000000LL;
 	t.ended_us = t.started_us + 1234;
 	t.has_random = true;
@@ -61,12 +66,7 @@ test_roundtrip(void)
 	add_der(&t.chain[1], "ca");
 	t.nchain = 2;
 	CU_ASSERT_EQUAL_FATAL(tlslog_add(&l, &t), 0);
-	memset(&t, 0, sizeof(t));
-	t.probe = 8;
-	t.try_no = 1;
-	t.port = 9443;
-	addr_parse("198.18.10.10", &t.src);
-	addr_parse("198.18.20.10", &t.dst);
+	try_init(&t, 8, 1, "198.18.20.10", 9443);
 	t.outcome = TLSO_ALERT;
 	t.alert = 112;
 	CU_ASSERT_EQUAL_FATAL(tlslog_add(&l, &t), 0);
