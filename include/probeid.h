@@ -14,6 +14,7 @@
 #define RP_PROBEID_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define PROBEID_KEYLEN 16
@@ -34,6 +35,10 @@ struct carrier_obs {
 	unsigned has;            /* CARRIER_* bits present in the packet */
 	uint32_t seq, tsval;
 	uint16_t sport, ipid;
+	/* Check every carrier, for *vouched to name them all; otherwise the
+	 * checks stop once two agree, which is all that accepting an id
+	 * takes. */
+	bool     every;
 };
 
 struct probeid;
@@ -49,8 +54,17 @@ bool probeid_match(struct probeid *, uint32_t seq, uint16_t sport,
                    uint32_t nprobes, uint32_t *id);
 /* Recovers an id on which at least two of the offered carriers agree.
  * *vouched (optional) gets the CARRIER_* bits that matched, so that a
- * report can say which field a middlebox rewrote. */
+ * report can say which field a middlebox rewrote (all of them, whatever
+ * the observation's every says). */
 bool probeid_recover(struct probeid *, const struct carrier_obs *, uint32_t nprobes,
                      uint32_t *id, unsigned *vouched);
+/* probeid_recover() of n observations at once, with the same results
+ * (ok[i], and id[i] and vouched[i] when ok; vouched[i] names every
+ * carrier that agrees only for an observation marked every): their AES
+ * blocks go through
+ * the cipher together, which pipelines them.  A million-probe run has
+ * millions of ids to recover. */
+void probeid_recover_many(struct probeid *, const struct carrier_obs *, size_t n,
+                          uint32_t nprobes, bool *ok, uint32_t *id, unsigned *vouched);
 
 #endif

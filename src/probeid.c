@@ -4,8 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Observations recovered together (probeid_recover_many): each needs up
+ * to two AES blocks per step, and a step's blocks go through the cipher in
+ * one call. */
+#define BATCH 128
+#define TASKS (2 * BATCH)
+
 struct probeid {
 	EVP_CIPHER_CTX *aes;
+	uint8_t         in[TASKS][16], out[TASKS][16];
 };
 
 enum { TWEAK_ROUND = 'F', TWEAK_TS_ROUND = 'T', TWEAK_SPORT = 'S', TWEAK_IPID = 'I' };
@@ -72,20 +79,6 @@ permute(struct probeid *p, uint8_t tweak, uint32_t v)
 	return (uint32_t)l << 16 | r;
 }
 
-static uint32_t
-unpermute(struct probeid *p, uint8_t tweak, uint32_t v)
-{
-	uint16_t l = (uint16_t)(v >> 16), r = (uint16_t)v;
-	int i;
-
-	for (i = FEISTEL_ROUNDS - 1; i >= 0; i--) {
-		uint16_t pr = l;
-		l = (uint16_t)(r ^ prf(p, tweak, (uint8_t)i, l));
-		r = pr;
-	}
-	return (uint32_t)l << 16 | r;
-}
-
 /* A zero TSval reads as "no timestamp" to some stacks; the permutation
  * maps exactly one id to it, and that id gets its complement instead. */
 static uint32_t
@@ -95,11 +88,18 @@ tsval_of(struct probeid *p, uint32_t id)
 	return t ? t : ~UINT32_C(0);
 }
 
+/* The source port tag from its PRF value: clear of the privileged ports,
+ * which some firewalls treat apart. */
+static uint16_t
+sport_from(uint32_t prf_value)
+{
+	return (uint16_t)(1024 + prf_value % (65536 - 1024));
+}
+
 static uint16_t
 sport_tag(struct probeid *p, uint32_t id)
 {
-	/* Stay clear of the privileged ports, which some firewalls treat apart. */
-	return (uint16_t)(1024 + prf(p, TWEAK_SPORT, 0, id) % (65536 - 1024));
+	return sport_from(prf(p, TWEAK_SPORT, 0, id));
 }
 
 void
@@ -111,23 +111,48 @@ probeid_encode(struct probeid *p, uint32_t id, struct probe_carriers *out)
 	out->tsval = tsval_of(p, id);
 }
 
-/* The carriers of obs that agree with id, as CARRIER_* bits.  known: the
- * ones the candidate was derived from, which agree by construction and are
- * not computed again (four AES blocks each). */
-static unsigned
-vouchers(struct probeid *p, const struct carrier_obs *o, uint32_t id, unsigned known)
+/* prf() of n values at once, each with its tweak: one call through the
+ * cipher, which pipelines the blocks (AES-NI works on several at a time). */
+static void
+prf_many(struct probeid *p, const uint8_t *tweak, uint8_t round, const uint32_t *x, size_t n,
+    uint32_t *res)
 {
-	unsigned v = known;
+	size_t k;
 
-	if ((o->has & CARRIER_SEQ) && !(known & CARRIER_SEQ) && o->seq == permute(p, TWEAK_ROUND, id))
-		v |= CARRIER_SEQ;
-	if ((o->has & CARRIER_SPORT) && o->sport == sport_tag(p, id))
-		v |= CARRIER_SPORT;
-	if ((o->has & CARRIER_IPID) && o->ipid == (uint16_t)prf(p, TWEAK_IPID, 0, id))
-		v |= CARRIER_IPID;
-	if ((o->has & CARRIER_TSVAL) && !(known & CARRIER_TSVAL) && o->tsval == tsval_of(p, id))
-		v |= CARRIER_TSVAL;
-	return v;
+	for (k = 0; k < n; k++) {
+		/* Bytes 6-15 stay zero from calloc, as in prf(). */
+		p->in[k][0] = tweak[k];
+		p->in[k][1] = round;
+		p->in[k][2] = (uint8_t)(x[k] >> 24);
+		p->in[k][3] = (uint8_t)(x[k] >> 16);
+		p->in[k][4] = (uint8_t)(x[k] >> 8);
+		p->in[k][5] = (uint8_t)x[k];
+	}
+	if (n > 0)
+		(void)EVP_Cipher(p->aes, p->out[0], p->in[0], (unsigned)(n * 16));
+	for (k = 0; k < n; k++)
+		res[k] = (uint32_t)p->out[k][0] << 24 | (uint32_t)p->out[k][1] << 16 |
+		    (uint32_t)p->out[k][2] << 8 | p->out[k][3];
+}
+
+/* permute() or unpermute() of n values at once, round by round. */
+static void
+feistel_many(struct probeid *p, const uint8_t *tweak, uint32_t *v, size_t n, bool inverse)
+{
+	uint32_t half[TASKS], f[TASKS];
+	size_t k;
+	int i;
+
+	for (i = 0; i < FEISTEL_ROUNDS; i++) {
+		for (k = 0; k < n; k++)
+			half[k] = inverse ? v[k] >> 16 : v[k] & 0xffff;
+		prf_many(p, tweak, (uint8_t)(inverse ? FEISTEL_ROUNDS - 1 - i : i), half, n, f);
+		for (k = 0; k < n; k++) {
+			uint16_t l = (uint16_t)(v[k] >> 16), r = (uint16_t)v[k];
+			v[k] = inverse ? (uint32_t)(uint16_t)(r ^ f[k]) << 16 | l :
+			    (uint32_t)r << 16 | (uint16_t)(l ^ f[k]);
+		}
+	}
 }
 
 static unsigned
@@ -136,36 +161,195 @@ popcount4(unsigned v)
 	return (v & 1) + ((v >> 1) & 1) + ((v >> 2) & 1) + ((v >> 3) & 1);
 }
 
+/* A batch's id candidates: those of observation i are cand[2i], and
+ * cand[2i + 1] when it has two; known: the carriers each was derived
+ * from, which agree with it by construction. */
+struct candidates {
+	uint32_t cand[TASKS];
+	unsigned known[TASKS];
+	uint8_t  n[BATCH];
+};
+
+/* Only the permutation carriers can name a candidate.  A candidate from
+ * the sequence number gives that number back; one from a TSval gives it
+ * back unless it is 0 (tsval_of never yields 0). */
+static void
+find_candidates(struct probeid *p, const struct carrier_obs *o, size_t n, struct candidates *c)
+{
+	uint8_t tweak[TASKS];
+	uint32_t v[TASKS];
+	size_t where[TASKS], i, t = 0;
+
+	for (i = 0; i < n; i++) {
+		c->n[i] = 0;
+		if (o[i].has & CARRIER_SEQ) {
+			c->known[2 * i] = CARRIER_SEQ;
+			tweak[t] = TWEAK_ROUND;
+			v[t] = o[i].seq;
+			where[t++] = 2 * i + c->n[i]++;
+		}
+		if (o[i].has & CARRIER_TSVAL) {
+			c->known[2 * i + c->n[i]] = o[i].tsval != 0 ? CARRIER_TSVAL : 0;
+			tweak[t] = TWEAK_TS_ROUND;
+			v[t] = o[i].tsval == ~UINT32_C(0) ? 0 : o[i].tsval;
+			where[t++] = 2 * i + c->n[i]++;
+		}
+	}
+	feistel_many(p, tweak, v, t, true);
+	for (i = 0; i < t; i++)
+		c->cand[where[i]] = v[i];
+}
+
+/* One carrier check of a candidate: which carrier, for which observation. */
+struct check {
+	uint8_t  tweak[TASKS];
+	uint32_t v[TASKS];
+	unsigned carrier[TASKS];
+	size_t   obs[TASKS], n;
+};
+
+static void
+check_add(struct check *k, uint8_t tweak, uint32_t v, unsigned carrier, size_t obs)
+{
+	k->tweak[k->n] = tweak;
+	k->v[k->n] = v;
+	k->carrier[k->n] = carrier;
+	k->obs[k->n++] = obs;
+}
+
+/* Whether each observation not yet recovered has its candidate j (one in
+ * the plan); *v gets the carriers it was derived from. */
+static bool
+pending(const bool *ok, const struct candidates *c, size_t i, unsigned j, uint32_t nprobes,
+    unsigned *v)
+{
+	if (ok[i] || j >= c->n[i] || c->cand[2 * i + j] >= nprobes)
+		return false;
+	*v = c->known[2 * i + j];
+	return true;
+}
+
+/* The source port and IP id tags of the candidates: one block each. */
+static void
+vouch_tags(struct probeid *p, const struct carrier_obs *o, size_t n, uint32_t nprobes,
+    const struct candidates *c, unsigned j, const bool *ok, unsigned *v)
+{
+	struct check tag;
+	uint32_t res[TASKS];
+	size_t i, k;
+
+	tag.n = 0;
+	for (i = 0; i < n; i++) {
+		if (!pending(ok, c, i, j, nprobes, &v[i]))
+			continue;
+		if (o[i].has & CARRIER_SPORT)
+			check_add(&tag, TWEAK_SPORT, c->cand[2 * i + j], CARRIER_SPORT, i);
+		if (o[i].has & CARRIER_IPID)
+			check_add(&tag, TWEAK_IPID, c->cand[2 * i + j], CARRIER_IPID, i);
+	}
+	prf_many(p, tag.tweak, 0, tag.v, tag.n, res);
+	for (k = 0; k < tag.n; k++) {
+		const struct carrier_obs *ob = &o[tag.obs[k]];
+		bool same = tag.carrier[k] == CARRIER_SPORT ? ob->sport == sport_from(res[k]) :
+		    ob->ipid == (uint16_t)res[k];
+		if (same)
+			v[tag.obs[k]] |= tag.carrier[k];
+	}
+}
+
+/* The sequence number and TSval of the candidates (the permutation, four
+ * blocks each), where two carriers do not agree yet or every one is
+ * wanted. */
+static void
+vouch_perms(struct probeid *p, const struct carrier_obs *o, size_t n, uint32_t nprobes,
+    const struct candidates *c, unsigned j, const bool *ok, unsigned *v)
+{
+	struct check perm;
+	unsigned known;
+	size_t i, k;
+
+	perm.n = 0;
+	for (i = 0; i < n; i++) {
+		if (!pending(ok, c, i, j, nprobes, &known) || (popcount4(v[i]) >= 2 && !o[i].every))
+			continue;
+		if ((o[i].has & CARRIER_SEQ) && !(known & CARRIER_SEQ))
+			check_add(&perm, TWEAK_ROUND, c->cand[2 * i + j], CARRIER_SEQ, i);
+		if ((o[i].has & CARRIER_TSVAL) && !(known & CARRIER_TSVAL))
+			check_add(&perm, TWEAK_TS_ROUND, c->cand[2 * i + j], CARRIER_TSVAL, i);
+	}
+	feistel_many(p, perm.tweak, perm.v, perm.n, false);
+	for (k = 0; k < perm.n; k++) {
+		const struct carrier_obs *ob = &o[perm.obs[k]];
+		bool same = perm.carrier[k] == CARRIER_SEQ ? ob->seq == perm.v[k] :
+		    ob->tsval == (perm.v[k] ? perm.v[k] : ~UINT32_C(0));
+		if (same)
+			v[perm.obs[k]] |= perm.carrier[k];
+	}
+}
+
+/* Candidate j of each observation not yet recovered is its id when two of
+ * its carriers agree with it. */
+static void
+vouch(struct probeid *p, const struct carrier_obs *o, size_t n, uint32_t nprobes,
+    const struct candidates *c, unsigned j, bool *ok, uint32_t *id, unsigned *vouched)
+{
+	unsigned v[BATCH], known;
+	size_t i;
+
+	vouch_tags(p, o, n, nprobes, c, j, ok, v);
+	vouch_perms(p, o, n, nprobes, c, j, ok, v);
+	for (i = 0; i < n; i++) {
+		if (!pending(ok, c, i, j, nprobes, &known) || popcount4(v[i]) < 2)
+			continue;
+		ok[i] = true;
+		id[i] = c->cand[2 * i + j];
+		vouched[i] = v[i];
+	}
+}
+
+static void
+recover_batch(struct probeid *p, const struct carrier_obs *o, size_t n, uint32_t nprobes,
+    bool *ok, uint32_t *id, unsigned *vouched)
+{
+	struct candidates c;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		ok[i] = false;
+	find_candidates(p, o, n, &c);
+	/* The second candidate only counts where the first did not. */
+	vouch(p, o, n, nprobes, &c, 0, ok, id, vouched);
+	vouch(p, o, n, nprobes, &c, 1, ok, id, vouched);
+}
+
+void
+probeid_recover_many(struct probeid *p, const struct carrier_obs *o, size_t n, uint32_t nprobes,
+    bool *ok, uint32_t *id, unsigned *vouched)
+{
+	size_t i;
+
+	for (i = 0; i < n; i += BATCH)
+		recover_batch(p, o + i, n - i < BATCH ? n - i : BATCH, nprobes, ok + i, id + i,
+		    vouched + i);
+}
+
 bool
 probeid_recover(struct probeid *p, const struct carrier_obs *o, uint32_t nprobes, uint32_t *id,
     unsigned *vouched)
 {
-	uint32_t cand[2];
-	unsigned n = 0, i, v, known[2];
+	uint32_t got;
+	unsigned v;
+	struct carrier_obs every = *o;
+	bool ok;
 
-	/* Only the permutation carriers can name a candidate.  A candidate
-	 * from the sequence number gives that number back; one from a TSval
-	 * gives it back unless it is 0 (tsval_of never yields 0). */
-	if (o->has & CARRIER_SEQ) {
-		known[n] = CARRIER_SEQ;
-		cand[n++] = unpermute(p, TWEAK_ROUND, o->seq);
+	every.every = vouched != NULL;
+	probeid_recover_many(p, &every, 1, nprobes, &ok, &got, &v);
+	if (ok) {
+		*id = got;
+		if (vouched)
+			*vouched = v;
 	}
-	if (o->has & CARRIER_TSVAL) {
-		known[n] = o->tsval != 0 ? CARRIER_TSVAL : 0;
-		cand[n++] = unpermute(p, TWEAK_TS_ROUND, o->tsval == ~UINT32_C(0) ? 0 : o->tsval);
-	}
-	for (i = 0; i < n; i++) {
-		if (cand[i] >= nprobes)
-			continue;
-		v = vouchers(p, o, cand[i], known[i]);
-		if (popcount4(v) >= 2) {
-			*id = cand[i];
-			if (vouched)
-				*vouched = v;
-			return true;
-		}
-	}
-	return false;
+	return ok;
 }
 
 bool
