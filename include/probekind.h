@@ -39,6 +39,16 @@ enum decode_result {
 
 #define PROBE_MAX_TAGS 4
 
+/* What a captured packet claims to be before its probe id is recovered:
+ * which event, by which carriers, and what it is if none of this run's ids
+ * is among them (DECODE_FOREIGN, or DECODE_SKIP for the far side's reply to
+ * someone else's probe). */
+struct probe_claim {
+	enum probe_event   ev;
+	struct carrier_obs o;
+	enum decode_result unmatched;
+};
+
 /* Who captured a packet: an endpoint of a plan, which may have several
  * addresses (both IP versions, a sampled block); or, without a plan, one
  * address. */
@@ -65,12 +75,29 @@ struct probe_kind {
 	 * the carriers of another probe; addresses, IP id and checksums are
 	 * the caller's.  NULL: every probe is built by build. */
 	void (*patch)(uint8_t *l4, size_t l4len, uint16_t dport, const struct probe_carriers *);
-	/* Classifies a captured packet as evidence for one probe.  at_sender
-	 * tells on which side it was captured; self is that agent's address. */
-	enum decode_result (*decode)(const struct pkt *, struct probeid *, uint32_t nprobes,
-	                             const struct probe_self *self, bool at_sender,
-	                             struct probe_match *);
+	/* Whether a captured packet is this kind's evidence at this capture
+	 * point (at_sender; self is that agent's address): DECODE_SKIP, or
+	 * DECODE_FOREIGN when it is shaped like it but cannot be this run's,
+	 * or DECODE_MATCH with what it claims to be in the claim, which the
+	 * recovery of its id settles (probekind_settle). */
+	enum decode_result (*claim)(const struct pkt *, const struct probe_self *self,
+	                            bool at_sender, struct probe_claim *);
 };
+
+/* The first kind from index *k on that does not skip the packet, its
+ * index left in *k: DECODE_SKIP when none claims it. */
+enum decode_result probekind_claim(size_t *k, const struct pkt *, const struct probe_self *,
+                                   bool at_sender, struct probe_claim *);
+/* A claim settled by the recovery of its id (recovered, id, vouched): the
+ * match in m, and DECODE_MATCH or what the packet is if not ours. */
+enum decode_result probekind_settle(const struct probe_claim *, bool recovered, uint32_t id,
+                                    unsigned vouched, struct probe_match *m);
+/* Classifies a captured packet as evidence for one probe: the kinds from
+ * index first on in turn, until one does not skip it, each recovering the
+ * id it claims.  The correlator does the same over a batch of packets. */
+enum decode_result probekind_decode(size_t first, const struct pkt *, struct probeid *,
+                                    uint32_t nprobes, const struct probe_self *, bool at_sender,
+                                    struct probe_match *);
 
 /* The kind that probes a given planned probe, or NULL. */
 const struct probe_kind *probekind_for(const struct probe *);

@@ -263,25 +263,20 @@ static void
 on_own_packet(void *arg, const uint8_t *frame, size_t caplen)
 {
 	struct sender *s = arg;
-	const struct probe_kind *const *kinds = probekind_all();
 	const struct probe_self self = { .pl = s->cfg->plan, .endpoint = s->cfg->endpoint };
 	struct probe_match pm;
 	struct pkt p;
-	size_t k;
 
 	/* What this host sent itself is never an answer: skipped before the
 	 * keyed decoding, which would cost as much as sending it. */
 	if (pkt_dissect(s->dlt, frame, caplen, &p) != 0 || probe_self_is(&self, &p.ip.src))
 		return;
-	for (k = 0; kinds[k]; k++) {
-		memset(&pm, 0, sizeof(pm));
-		if (kinds[k]->decode(&p, s->pid, plan_nprobes(s->cfg->plan), &self, true, &pm) != DECODE_MATCH)
-			continue;
-		if ((pm.ev == EV_ANSWER || pm.ev == EV_RESET || pm.ev == EV_UNREACH) && !s->answered[pm.id]) {
-			s->answered[pm.id] = 1;
-			atomic_fetch_add(&s->prog->answered, 1);
-		}
+	memset(&pm, 0, sizeof(pm));
+	if (probekind_decode(0, &p, s->pid, plan_nprobes(s->cfg->plan), &self, true, &pm) != DECODE_MATCH)
 		return;
+	if ((pm.ev == EV_ANSWER || pm.ev == EV_RESET || pm.ev == EV_UNREACH) && !s->answered[pm.id]) {
+		s->answered[pm.id] = 1;
+		atomic_fetch_add(&s->prog->answered, 1);
 	}
 }
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pcapread.h"
 #include "tlsev.h"
 
 /* How long after a probe left the sender the far side must still have been
@@ -418,57 +419,154 @@ corr_read_pcap(struct corr *c, struct probeid *pid, const char *path, size_t ep,
 	return corr_read_pcap_seg(c, pid, path, ep, at_sender, 0, err, errlen);
 }
 
+/* Packets judged together: their ids are recovered in one go
+ * (probeid_recover_many), and the records of their probes are fetched
+ * into the cache ahead of their turn. */
+#define CORR_BATCH 256
+
+/* One packet of a batch, from its pcap record to the evidence it is. */
+struct batch_pkt {
+	struct pkt         p;
+	int64_t            ts_us;
+	uint32_t           frame;
+	bool               dissected;
+	size_t             kind;       /* the kind that claimed it */
+	enum decode_result dr;         /* its claim, then settled */
+	struct probe_claim cl;
+	struct probe_match m;
+};
+
+/* One capture file being read. */
+struct reading {
+	struct corr       *c;
+	struct probeid    *pid;
+	struct probe_self  self;
+	bool               at_sender;
+	uint8_t            seg;
+	int                dlt;
+	uint32_t           frame;
+	struct pcap_rec    rec[CORR_BATCH];
+	struct batch_pkt   pk[CORR_BATCH];
+	/* The claims of the batch to recover, and which packet made each. */
+	struct carrier_obs o[CORR_BATCH];
+	size_t             which[CORR_BATCH];
+	bool               ok[CORR_BATCH];
+	uint32_t           id[CORR_BATCH];
+	unsigned           vouched[CORR_BATCH];
+};
+
+/* What each packet of the batch is evidence of.  This only reads the
+ * packets, the plan and the key, so it can run ahead of the events. */
+static void
+batch_decode(struct reading *rd, int n)
+{
+	uint32_t nprobes = plan_nprobes(rd->c->pl);
+	size_t nc = 0, k;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		struct batch_pkt *b = &rd->pk[i];
+
+		b->frame = ++rd->frame;
+		b->ts_us = rd->rec[i].ts_us;
+		b->dissected = pkt_dissect(rd->dlt, rd->rec[i].data, rd->rec[i].caplen, &b->p) == 0;
+		b->kind = 0;
+		b->dr = b->dissected ?
+		    probekind_claim(&b->kind, &b->p, &rd->self, rd->at_sender, &b->cl) : DECODE_SKIP;
+		if (b->dr == DECODE_MATCH) {
+			rd->o[nc] = b->cl.o;
+			/* Only an arrival keeps the carriers that vouched for it
+			 * (the report names those a middlebox rewrote). */
+			rd->o[nc].every = b->cl.ev == EV_ARRIVED;
+			rd->which[nc++] = (size_t)i;
+		}
+	}
+	probeid_recover_many(rd->pid, rd->o, nc, nprobes, rd->ok, rd->id, rd->vouched);
+	for (k = 0; k < nc; k++) {
+		struct batch_pkt *b = &rd->pk[rd->which[k]];
+
+		memset(&b->m, 0, sizeof(b->m));
+		b->dr = probekind_settle(&b->cl, rd->ok[k], rd->id[k], rd->vouched[k], &b->m);
+		/* Not this kind's after all: the kinds after it, one by one. */
+		if (b->dr == DECODE_SKIP)
+			b->dr = probekind_decode(b->kind + 1, &b->p, rd->pid, nprobes, &rd->self,
+			    rd->at_sender, &b->m);
+	}
+}
+
+/* Probe ids come in no order: the probe records a packet a few places on
+ * will need are fetched while this one is judged. */
+#define PREFETCH_AHEAD 8
+
+static void
+prefetch_probe(const struct reading *rd, int i, int n)
+{
+	const struct batch_pkt *b = &rd->pk[i];
+
+	if (i >= n || b->dr != DECODE_MATCH)
+		return;
+	__builtin_prefetch(&rd->c->obs[b->m.id], 1);
+	__builtin_prefetch(plan_probe(rd->c->pl, b->m.id));
+}
+
+/* The batch's evidence, in capture order: the TLS flows first take what
+ * is theirs, as each packet comes. */
+static void
+batch_apply(struct reading *rd, int n, size_t ep)
+{
+	int i;
+
+	for (i = 0; i < PREFETCH_AHEAD; i++)
+		prefetch_probe(rd, i, n);
+	for (i = 0; i < n; i++) {
+		struct batch_pkt *b = &rd->pk[i];
+
+		prefetch_probe(rd, i + PREFETCH_AHEAD, n);
+		if (!b->dissected || tlsev_packet(rd->c->tls, rd->c, rd->pid, &b->p, b->ts_us, b->frame,
+		    rd->seg, ep, rd->at_sender))
+			continue;
+		if (b->dr == DECODE_MATCH) {
+			b->m.frame = b->frame;
+			b->m.seg = rd->seg;
+			corr_event(rd->c, &b->m, &b->p, b->ts_us, ep, rd->at_sender);
+		} else if (b->dr == DECODE_FOREIGN) {
+			rd->c->foreign++;
+		}
+	}
+}
+
 int
 corr_read_pcap_seg(struct corr *c, struct probeid *pid, const char *path, size_t ep,
     bool at_sender, unsigned seg, char *err, size_t errlen)
 {
-	char ebuf[PCAP_ERRBUF_SIZE] = "";
-	const struct probe_kind *const *kinds = probekind_all();
-	const struct probe_self self = { .pl = c->pl, .endpoint = ep };
-	pcap_t *pc = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO, ebuf);
-	struct pcap_pkthdr *h;
-	const u_char *data;
-	uint32_t frame = 0;
-	int dlt, rc;
+	char why[PCAP_ERRBUF_SIZE + 64] = "";
+	struct pcapread *pr = pcapread_open(path, why, sizeof(why));
+	struct reading *rd;
+	int n;
 
-	if (!pc) {
-		snprintf(err, errlen, "%s: %s", path, ebuf);
+	if (!pr) {
+		snprintf(err, errlen, "%s: %s", path, why);
 		return -1;
 	}
-	dlt = pcap_datalink(pc);
+	if (!(rd = calloc(1, sizeof(*rd)))) {
+		pcapread_close(pr);
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	*rd = (struct reading){ .c = c, .pid = pid, .self = { .pl = c->pl, .endpoint = ep },
+	    .at_sender = at_sender, .seg = (uint8_t)(seg > UINT8_MAX ? UINT8_MAX : seg),
+	    .dlt = pcapread_dlt(pr) };
 	tlsev_capture_begin(c->tls, ep, at_sender);
-	while ((rc = pcap_next_ex(pc, &h, &data)) == 1) {
-		struct pkt p;
-		struct probe_match m;
-		size_t k;
-
-		frame++;
-		if (pkt_dissect(dlt, data, h->caplen, &p) != 0)
-			continue;
-		if (tlsev_packet(c->tls, c, pid, &p, (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec, frame,
-		    (uint8_t)(seg > UINT8_MAX ? UINT8_MAX : seg), ep, at_sender))
-			continue;
-		for (k = 0; kinds[k]; k++) {
-			enum decode_result dr;
-			memset(&m, 0, sizeof(m));
-			dr = kinds[k]->decode(&p, pid, plan_nprobes(c->pl), &self, at_sender, &m);
-			if (dr == DECODE_SKIP)
-				continue;
-			m.frame = frame;
-			m.seg = (uint8_t)(seg > UINT8_MAX ? UINT8_MAX : seg);
-			if (dr == DECODE_MATCH)
-				corr_event(c, &m, &p, (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec,
-				    ep, at_sender);
-			else
-				c->foreign++;
-			break;
-		}
+	while ((n = pcapread_next(pr, rd->rec, CORR_BATCH, why, sizeof(why))) > 0) {
+		batch_decode(rd, n);
+		batch_apply(rd, n, ep);
 	}
 	tlsev_capture_done(c->tls);
-	if (rc == -1)
-		snprintf(err, errlen, "%s: %s", path, pcap_geterr(pc));
-	pcap_close(pc);
-	return rc == -1 ? -1 : 0;
+	if (n < 0)
+		snprintf(err, errlen, "%s: %s", path, why);
+	free(rd);
+	pcapread_close(pr);
+	return n < 0 ? -1 : 0;
 }
 
 void

@@ -61,13 +61,6 @@ syn_patch(uint8_t *l4, size_t l4len, uint16_t dport, const struct probe_carriers
 	be_put32(l4 + LIBNET_TCP_H + TS_OFFSET, c->tsval);
 }
 
-static enum decode_result
-recover(struct probeid *pid, const struct carrier_obs *o, uint32_t nprobes,
-    struct probe_match *m)
-{
-	return probeid_recover(pid, o, nprobes, &m->id, &m->vouched) ? DECODE_MATCH : DECODE_FOREIGN;
-}
-
 /* What a SYN, or the SYN quoted in an ICMP error, carries. */
 static void
 syn_carriers(const struct pkt_ip *ip, const struct pkt_l4 *t, struct carrier_obs *o)
@@ -103,47 +96,44 @@ reply_carriers(const struct pkt_l4 *t, struct carrier_obs *o)
 }
 
 static enum decode_result
-syn_decode_tcp(const struct pkt *p, struct probeid *pid, uint32_t nprobes, bool from_self,
-    bool at_sender, struct probe_match *m)
+syn_claim_tcp(const struct pkt *p, bool from_self, bool at_sender, struct probe_claim *cl)
 {
 	const struct pkt_l4 *t = &p->l4;
 	uint8_t f = t->flags & (TCPF_SYN | TCPF_ACK | TCPF_RST);
-	struct carrier_obs o;
 
 	if (f == TCPF_SYN) {
 		/* The sender's own SYNs, and at the far side only those of
 		 * others: a host may be both. */
 		if (at_sender != from_self)
 			return DECODE_SKIP;
-		m->ev = at_sender ? EV_SENT : EV_ARRIVED;
-		syn_carriers(&p->ip, t, &o);
-		return recover(pid, &o, nprobes, m);
+		cl->ev = at_sender ? EV_SENT : EV_ARRIVED;
+		syn_carriers(&p->ip, t, &cl->o);
+		return DECODE_MATCH;
 	}
 	if (!(t->flags & TCPF_ACK) || !(t->flags & (TCPF_SYN | TCPF_RST)) || at_sender == from_self)
 		return DECODE_SKIP;
-	reply_carriers(t, &o);
+	reply_carriers(t, &cl->o);
 	if (at_sender) {
-		m->ev = (t->flags & TCPF_RST) ? EV_RESET : EV_ANSWER;
-		return recover(pid, &o, nprobes, m);
+		cl->ev = (t->flags & TCPF_RST) ? EV_RESET : EV_ANSWER;
+		return DECODE_MATCH;
 	}
 	/* The host's answer to a foreign SYN was counted with the SYN. */
-	m->ev = EV_HOST_REPLY;
-	return recover(pid, &o, nprobes, m) == DECODE_MATCH ? DECODE_MATCH : DECODE_SKIP;
+	cl->ev = EV_HOST_REPLY;
+	cl->unmatched = DECODE_SKIP;
+	return DECODE_MATCH;
 }
 
 static enum decode_result
-syn_decode(const struct pkt *p, struct probeid *pid, uint32_t nprobes,
-    const struct probe_self *self, bool at_sender, struct probe_match *m)
+syn_claim(const struct pkt *p, const struct probe_self *self, bool at_sender,
+    struct probe_claim *cl)
 {
-	struct carrier_obs o;
-
 	if (p->kind == PKT_TCP)
-		return syn_decode_tcp(p, pid, nprobes, probe_self_is(self, &p->ip.src), at_sender, m);
+		return syn_claim_tcp(p, probe_self_is(self, &p->ip.src), at_sender, cl);
 	if (at_sender && pkt_is_icmp_unreach(p) && p->q_kind == PKT_TCP &&
 	    probe_self_is(self, &p->q_ip.src)) {
-		m->ev = EV_UNREACH;
-		syn_carriers(&p->q_ip, &p->q_l4, &o);
-		return recover(pid, &o, nprobes, m);
+		cl->ev = EV_UNREACH;
+		syn_carriers(&p->q_ip, &p->q_l4, &cl->o);
+		return DECODE_MATCH;
 	}
 	return DECODE_SKIP;
 }
@@ -154,5 +144,5 @@ const struct probe_kind probe_kind_syn = {
 	.bpf = "tcp or icmp",
 	.build = syn_build,
 	.patch = syn_patch,
-	.decode = syn_decode,
+	.claim = syn_claim,
 };

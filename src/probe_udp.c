@@ -67,37 +67,28 @@ udp_carriers(const struct pkt_ip *ip, const struct pkt_l4 *u, struct carrier_obs
 }
 
 static enum decode_result
-udp_recover(struct probeid *pid, const struct carrier_obs *o, uint32_t nprobes,
-    struct probe_match *m)
+udp_claim(const struct pkt *p, const struct probe_self *self, bool at_sender,
+    struct probe_claim *cl)
 {
-	return probeid_recover(pid, o, nprobes, &m->id, &m->vouched) ? DECODE_MATCH : DECODE_FOREIGN;
-}
-
-static enum decode_result
-udp_decode(const struct pkt *p, struct probeid *pid, uint32_t nprobes,
-    const struct probe_self *self, bool at_sender, struct probe_match *m)
-{
-	struct carrier_obs o;
 	bool from_self = probe_self_is(self, &p->ip.src);
 
 	if (p->kind == PKT_UDP) {
-		if (at_sender != from_self || !udp_carriers(&p->ip, &p->l4, &o))
+		if (at_sender != from_self || !udp_carriers(&p->ip, &p->l4, &cl->o))
 			return DECODE_SKIP;
-		m->ev = at_sender ? EV_SENT : EV_ARRIVED;
-		return udp_recover(pid, &o, nprobes, m);
+		cl->ev = at_sender ? EV_SENT : EV_ARRIVED;
+		return DECODE_MATCH;
 	}
 	if (!pkt_is_icmp_unreach(p) || p->q_kind != PKT_UDP)
 		return DECODE_SKIP;
 	if (at_sender && probe_self_is(self, &p->q_ip.src)) {
-		m->ev = EV_UNREACH;
-		if (!udp_carriers(&p->q_ip, &p->q_l4, &o))
-			return DECODE_FOREIGN;
-		return udp_recover(pid, &o, nprobes, m);
+		cl->ev = EV_UNREACH;
+		return udp_carriers(&p->q_ip, &p->q_l4, &cl->o) ? DECODE_MATCH : DECODE_FOREIGN;
 	}
 	/* At the far side: the host refusing a datagram that reached it. */
-	if (!at_sender && from_self && udp_carriers(&p->q_ip, &p->q_l4, &o)) {
-		m->ev = EV_HOST_REPLY;
-		return udp_recover(pid, &o, nprobes, m) == DECODE_MATCH ? DECODE_MATCH : DECODE_SKIP;
+	if (!at_sender && from_self && udp_carriers(&p->q_ip, &p->q_l4, &cl->o)) {
+		cl->ev = EV_HOST_REPLY;
+		cl->unmatched = DECODE_SKIP;
+		return DECODE_MATCH;
 	}
 	return DECODE_SKIP;
 }
@@ -108,5 +99,5 @@ const struct probe_kind probe_kind_udp = {
 	.bpf = "udp or icmp",
 	.build = udp_build,
 	.patch = udp_patch,
-	.decode = udp_decode,
+	.claim = udp_claim,
 };

@@ -625,7 +625,7 @@ receiver_packet(struct tlsev *t, struct corr *c, struct probeid *pid, const stru
 		/* Not a TLS probe's port tag: perhaps a raw probe to the same
 		 * port, which its own kind judges. */
 		memset(&m, 0, sizeof(m));
-		if (probe_kind_syn.decode(p, pid, plan_nprobes(t->pl), &self, false, &m) == DECODE_MATCH &&
+		if (probekind_decode(0, p, pid, plan_nprobes(t->pl), &self, false, &m) == DECODE_MATCH &&
 		    !plan_probe(t->pl, m.id)->tls)
 			return false;
 		f = new_flow(t, p, ts, frame, seg, k);

@@ -1,4 +1,4 @@
-/* Fuzz target for the packet dissector and the SYN probe decoder: captured
+/* Fuzz target for the packet dissector and the probe kinds' decoders: captured
  * traffic is untrusted.  The first byte picks the link type. */
 #include <pcap/dlt.h>
 #include <stddef.h>
@@ -19,6 +19,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct probe_match m;
 	struct probeid *pid;
 	struct pkt p;
+	size_t k;
 
 	if (size < 1)
 		return 0;
@@ -28,10 +29,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!pid)
 		return 0;
 	addr_parse(data[0] & 0x80 ? "2001:db8:10::10" : "198.18.1.10", &addr);
-	probe_kind_syn.decode(&p, pid, 1000, &self, true, &m);
-	probe_kind_syn.decode(&p, pid, 1000, &self, false, &m);
-	probe_kind_udp.decode(&p, pid, 1000, &self, true, &m);
-	probe_kind_udp.decode(&p, pid, 1000, &self, false, &m);
+	/* Every kind in turn, then each from the second on alone. */
+	for (k = 0; probekind_all()[k]; k++) {
+		probekind_decode(k, &p, pid, 1000, &self, true, &m);
+		probekind_decode(k, &p, pid, 1000, &self, false, &m);
+	}
 	probeid_free(pid);
 	return 0;
 }
