@@ -1,5 +1,6 @@
 #include "probeid.h"
 
+#include <endian.h>
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,19 +121,21 @@ prf_many(struct probeid *p, const uint8_t *tweak, uint8_t round, const uint32_t 
 	size_t k;
 
 	for (k = 0; k < n; k++) {
+		uint32_t be = htobe32(x[k]);
+
 		/* Bytes 6-15 stay zero from calloc, as in prf(). */
 		p->in[k][0] = tweak[k];
 		p->in[k][1] = round;
-		p->in[k][2] = (uint8_t)(x[k] >> 24);
-		p->in[k][3] = (uint8_t)(x[k] >> 16);
-		p->in[k][4] = (uint8_t)(x[k] >> 8);
-		p->in[k][5] = (uint8_t)x[k];
+		memcpy(&p->in[k][2], &be, 4);
 	}
 	if (n > 0)
 		(void)EVP_Cipher(p->aes, p->out[0], p->in[0], (unsigned)(n * 16));
-	for (k = 0; k < n; k++)
-		res[k] = (uint32_t)p->out[k][0] << 24 | (uint32_t)p->out[k][1] << 16 |
-		    (uint32_t)p->out[k][2] << 8 | p->out[k][3];
+	for (k = 0; k < n; k++) {
+		uint32_t be;
+
+		memcpy(&be, p->out[k], 4);
+		res[k] = be32toh(be);
+	}
 }
 
 /* permute() or unpermute() of n values at once, round by round. */
