@@ -2,11 +2,13 @@
 
 #include <pcap/pcap.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pcapread.h"
+#include "pktdecode.h"
 #include "tlsev.h"
 
 /* How long after a probe left the sender the far side must still have been
@@ -80,6 +82,7 @@ struct corr {
 	 * from which its own SYN-ACKs came back, 0 when none did. */
 	uint8_t            **host_hops;
 	struct obs          *obs;
+	size_t               obs_bytes;
 	struct extra        *ext;
 	size_t               next, capext;
 	struct addr_tab      addrs;
@@ -94,6 +97,25 @@ struct corr {
 	char                 ca_dir[1100];   /* the run directory's ca.pem, if any */
 };
 
+/* The observations of a million probes are read in no order, one probe per
+ * packet: on huge pages where the system allows, so as not to miss the TLB
+ * on every packet (a third of the time spent on the events).  Zero until
+ * written, as the kernel maps them in. */
+static struct obs *
+obs_alloc(size_t n, size_t *bytes)
+{
+	void *p;
+
+	*bytes = n * sizeof(struct obs);
+	p = mmap(NULL, *bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	(void)madvise(p, *bytes, MADV_HUGEPAGE);
+#endif
+	return p;
+}
+
 struct corr *
 corr_new(const struct plan *pl)
 {
@@ -104,7 +126,7 @@ corr_new(const struct plan *pl)
 	if (!c)
 		return NULL;
 	c->pl = pl;
-	c->obs = calloc(n ? n : 1, sizeof(*c->obs));
+	c->obs = obs_alloc(n ? n : 1, &c->obs_bytes);
 	c->ring = calloc(1, sizeof(*c->ring));
 	c->tx = calloc(ne ? ne : 1, sizeof(*c->tx));
 	c->rx = calloc(ne ? ne : 1, sizeof(*c->rx));
@@ -122,7 +144,8 @@ corr_free(struct corr *c)
 	if (!c)
 		return;
 	tlsev_free(c->tls);
-	free(c->obs);
+	if (c->obs)
+		munmap(c->obs, c->obs_bytes);
 	free(c->ext);
 	free(c->addrs.a);
 	free(c->addrs.slot);
@@ -419,80 +442,18 @@ corr_read_pcap(struct corr *c, struct probeid *pid, const char *path, size_t ep,
 	return corr_read_pcap_seg(c, pid, path, ep, at_sender, 0, err, errlen);
 }
 
-/* Packets judged together: their ids are recovered in one go
- * (probeid_recover_many), and the records of their probes are fetched
- * into the cache ahead of their turn. */
-#define CORR_BATCH 256
-
-/* One packet of a batch, from its pcap record to the evidence it is. */
-struct batch_pkt {
-	struct pkt         p;
-	int64_t            ts_us;
-	uint32_t           frame;
-	bool               dissected;
-	size_t             kind;       /* the kind that claimed it */
-	enum decode_result dr;         /* its claim, then settled */
-	struct probe_claim cl;
-	struct probe_match m;
-};
-
 /* One capture file being read. */
 struct reading {
 	struct corr       *c;
 	struct probeid    *pid;
-	struct probe_self  self;
+	struct pktdecode  *dec;
+	size_t             ep;
 	bool               at_sender;
 	uint8_t            seg;
-	int                dlt;
 	uint32_t           frame;
-	struct pcap_rec    rec[CORR_BATCH];
-	struct batch_pkt   pk[CORR_BATCH];
-	/* The claims of the batch to recover, and which packet made each. */
-	struct carrier_obs o[CORR_BATCH];
-	size_t             which[CORR_BATCH];
-	bool               ok[CORR_BATCH];
-	uint32_t           id[CORR_BATCH];
-	unsigned           vouched[CORR_BATCH];
+	struct pcap_rec    rec[PKTDECODE_BATCH];
+	struct decoded     pk[PKTDECODE_BATCH];
 };
-
-/* What each packet of the batch is evidence of.  This only reads the
- * packets, the plan and the key, so it can run ahead of the events. */
-static void
-batch_decode(struct reading *rd, int n)
-{
-	uint32_t nprobes = plan_nprobes(rd->c->pl);
-	size_t nc = 0, k;
-	int i;
-
-	for (i = 0; i < n; i++) {
-		struct batch_pkt *b = &rd->pk[i];
-
-		b->frame = ++rd->frame;
-		b->ts_us = rd->rec[i].ts_us;
-		b->dissected = pkt_dissect(rd->dlt, rd->rec[i].data, rd->rec[i].caplen, &b->p) == 0;
-		b->kind = 0;
-		b->dr = b->dissected ?
-		    probekind_claim(&b->kind, &b->p, &rd->self, rd->at_sender, &b->cl) : DECODE_SKIP;
-		if (b->dr == DECODE_MATCH) {
-			rd->o[nc] = b->cl.o;
-			/* Only an arrival keeps the carriers that vouched for it
-			 * (the report names those a middlebox rewrote). */
-			rd->o[nc].every = b->cl.ev == EV_ARRIVED;
-			rd->which[nc++] = (size_t)i;
-		}
-	}
-	probeid_recover_many(rd->pid, rd->o, nc, nprobes, rd->ok, rd->id, rd->vouched);
-	for (k = 0; k < nc; k++) {
-		struct batch_pkt *b = &rd->pk[rd->which[k]];
-
-		memset(&b->m, 0, sizeof(b->m));
-		b->dr = probekind_settle(&b->cl, rd->ok[k], rd->id[k], rd->vouched[k], &b->m);
-		/* Not this kind's after all: the kinds after it, one by one. */
-		if (b->dr == DECODE_SKIP)
-			b->dr = probekind_decode(b->kind + 1, &b->p, rd->pid, nprobes, &rd->self,
-			    rd->at_sender, &b->m);
-	}
-}
 
 /* Probe ids come in no order: the probe records a packet a few places on
  * will need are fetched while this one is judged. */
@@ -501,7 +462,7 @@ batch_decode(struct reading *rd, int n)
 static void
 prefetch_probe(const struct reading *rd, int i, int n)
 {
-	const struct batch_pkt *b = &rd->pk[i];
+	const struct decoded *b = &rd->pk[i];
 
 	if (i >= n || b->dr != DECODE_MATCH)
 		return;
@@ -512,27 +473,42 @@ prefetch_probe(const struct reading *rd, int i, int n)
 /* The batch's evidence, in capture order: the TLS flows first take what
  * is theirs, as each packet comes. */
 static void
-batch_apply(struct reading *rd, int n, size_t ep)
+batch_apply(struct reading *rd, int n)
 {
 	int i;
 
 	for (i = 0; i < PREFETCH_AHEAD; i++)
 		prefetch_probe(rd, i, n);
 	for (i = 0; i < n; i++) {
-		struct batch_pkt *b = &rd->pk[i];
+		struct decoded *b = &rd->pk[i];
+		uint32_t frame = ++rd->frame;
 
 		prefetch_probe(rd, i + PREFETCH_AHEAD, n);
-		if (!b->dissected || tlsev_packet(rd->c->tls, rd->c, rd->pid, &b->p, b->ts_us, b->frame,
-		    rd->seg, ep, rd->at_sender))
+		if (!b->dissected || tlsev_packet(rd->c->tls, rd->c, rd->pid, &b->p, rd->rec[i].ts_us,
+		    frame, rd->seg, rd->ep, rd->at_sender))
 			continue;
 		if (b->dr == DECODE_MATCH) {
-			b->m.frame = b->frame;
+			b->m.frame = frame;
 			b->m.seg = rd->seg;
-			corr_event(rd->c, &b->m, &b->p, b->ts_us, ep, rd->at_sender);
+			corr_event(rd->c, &b->m, &b->p, rd->rec[i].ts_us, rd->ep, rd->at_sender);
 		} else if (b->dr == DECODE_FOREIGN) {
 			rd->c->foreign++;
 		}
 	}
+}
+
+static int
+read_records(struct reading *rd, struct pcapread *pr, char *why, size_t whylen)
+{
+	int n;
+
+	tlsev_capture_begin(rd->c->tls, rd->ep, rd->at_sender);
+	while ((n = pcapread_next(pr, rd->rec, PKTDECODE_BATCH, why, whylen)) > 0) {
+		pktdecode_run(rd->dec, rd->rec, n, rd->pk);
+		batch_apply(rd, n);
+	}
+	tlsev_capture_done(rd->c->tls);
+	return n;
 }
 
 int
@@ -541,29 +517,22 @@ corr_read_pcap_seg(struct corr *c, struct probeid *pid, const char *path, size_t
 {
 	char why[PCAP_ERRBUF_SIZE + 64] = "";
 	struct pcapread *pr = pcapread_open(path, why, sizeof(why));
-	struct reading *rd;
-	int n;
+	struct reading *rd = pr ? calloc(1, sizeof(*rd)) : NULL;
+	int n = -1;
 
-	if (!pr) {
-		snprintf(err, errlen, "%s: %s", path, why);
-		return -1;
+	if (pr && rd) {
+		*rd = (struct reading){ .c = c, .pid = pid, .ep = ep, .at_sender = at_sender,
+		    .seg = (uint8_t)(seg > UINT8_MAX ? UINT8_MAX : seg),
+		    .dec = pktdecode_new(c->pl, pid, ep, at_sender, pcapread_dlt(pr)) };
+		if (rd->dec)
+			n = read_records(rd, pr, why, sizeof(why));
 	}
-	if (!(rd = calloc(1, sizeof(*rd)))) {
-		pcapread_close(pr);
-		snprintf(err, errlen, "%s: out of memory", path);
-		return -1;
-	}
-	*rd = (struct reading){ .c = c, .pid = pid, .self = { .pl = c->pl, .endpoint = ep },
-	    .at_sender = at_sender, .seg = (uint8_t)(seg > UINT8_MAX ? UINT8_MAX : seg),
-	    .dlt = pcapread_dlt(pr) };
-	tlsev_capture_begin(c->tls, ep, at_sender);
-	while ((n = pcapread_next(pr, rd->rec, CORR_BATCH, why, sizeof(why))) > 0) {
-		batch_decode(rd, n);
-		batch_apply(rd, n, ep);
-	}
-	tlsev_capture_done(c->tls);
+	if (pr && (!rd || !rd->dec))
+		snprintf(why, sizeof(why), "out of memory");
 	if (n < 0)
 		snprintf(err, errlen, "%s: %s", path, why);
+	if (rd)
+		pktdecode_free(rd->dec);
 	free(rd);
 	pcapread_close(pr);
 	return n < 0 ? -1 : 0;
