@@ -1,12 +1,12 @@
 /* Reading a capture file a batch of records at a time.  A classic pcap file
- * (either byte order, micro- or nanosecond timestamps) is read in large
- * blocks and its records are walked in place with the bounds-checked
- * reader: no copy and no call per packet, which is most of what libpcap
- * costs on a million-probe run.  Anything else (pcapng, a file too short
- * for a pcap header) goes through libpcap, one record per batch, so that
- * such files are read, or refused with libpcap's words, as before.
- * Timestamps are microseconds; a record is cut to the file's snap length,
- * as libpcap does. */
+ * (either byte order, micro- or nanosecond timestamps, versions 2.0-2.4) of
+ * a link type the dissector reads is read in large blocks and its records
+ * are walked in place with the bounds-checked reader: no copy and no call
+ * per packet, which is most of what libpcap costs on a million-probe run.
+ * Anything else (pcapng, other link types, a file too short for a pcap
+ * header) goes through libpcap, one record per batch.  Either way a file
+ * reads, or is refused, as libpcap reads it, in its words: timestamps in
+ * microseconds, a record cut to the file's snap length. */
 #ifndef RP_PCAPREAD_H
 #define RP_PCAPREAD_H
 

@@ -13,19 +13,23 @@
 
 #define PCAP_FILE_HDR   24
 #define PCAP_REC_HDR    16
-/* libpcap's bound on a record (MAXIMUM_SNAPLEN); a snap length of 0 or
- * above it reads as this. */
+/* libpcap's bound on a record of the link types read here. */
 #define PCAP_MAX_SNAP   262144u
 /* Blocks read at once: large enough that the read() calls cost nothing
  * per packet, small enough to stay a small part of the correlator's
  * memory; always more than the largest record. */
 #define BLOCK           (1u << 20)
-#define LINKTYPE_RAW    101
+/* The link types of the file format (they differ from DLT_ values). */
+#define LINKTYPE_ETHERNET  1
+#define LINKTYPE_RAW       101
+#define LINKTYPE_LINUX_SLL 113
+#define LINKTYPE_IPV4      228
 
 struct pcapread {
 	int      fd;                 /* classic pcap read in blocks, or -1 */
 	pcap_t  *pc;                 /* anything else, through libpcap */
 	bool     big_endian, nano;
+	bool     swapped;            /* not in the host's byte order */
 	/* pcap format 2.3 and older may have caplen and len the wrong way
 	 * round (libpcap's lengths_swapped). */
 	bool     lens_swapped, lens_maybe_swapped;
@@ -95,20 +99,31 @@ classic_header(struct pcapread *r)
 
 	if (r->len < PCAP_FILE_HDR || !classic_magic(rd_be32(&h), r))
 		return false;
+	r->swapped = r->big_endian != (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__);
 	major = field16(&h, r->big_endian);
 	minor = field16(&h, r->big_endian);
 	rd_skip(&h, 8);                  /* thiszone, sigfigs */
 	r->snap = field32(&h, r->big_endian);
 	linktype = field32(&h, r->big_endian);
-	if (major < 2)
-		return false;            /* "archaic": libpcap says so */
-	r->lens_swapped = major == 2 && minor < 3;
-	r->lens_maybe_swapped = major == 2 && minor == 3;
-	if (r->snap == 0 || r->snap > PCAP_MAX_SNAP)
+	/* Versions 2.0 to 2.4 are read here; libpcap refuses the others, or
+	 * knows their quirks. */
+	if (major != 2 || minor > 4)
+		return false;
+	r->lens_swapped = minor < 3;
+	r->lens_maybe_swapped = minor == 3;
+	/* libpcap keeps the snap length as an int: a "negative" one, or 0,
+	 * reads as the largest. */
+	if (r->snap == 0 || r->snap > INT32_MAX)
 		r->snap = PCAP_MAX_SNAP;
-	/* The upper 16 bits hold FCS flags and the like. */
-	linktype &= 0xffff;
-	r->dlt = linktype == LINKTYPE_RAW ? DLT_RAW : (int)linktype;
+	/* The upper bits hold FCS flags and the like.  Only the link types the
+	 * dissector reads come here: libpcap knows the others' limits. */
+	switch (linktype & 0x03ffffff) {
+	case LINKTYPE_ETHERNET: r->dlt = DLT_EN10MB; break;
+	case LINKTYPE_RAW: r->dlt = DLT_RAW; break;
+	case LINKTYPE_LINUX_SLL: r->dlt = DLT_LINUX_SLL; break;
+	case LINKTYPE_IPV4: r->dlt = DLT_IPV4; break;
+	default: return false;
+	}
 	r->off = PCAP_FILE_HDR;
 	return true;
 }
@@ -173,7 +188,8 @@ next_libpcap(struct pcapread *r, struct pcap_rec *rec, char *err, size_t errlen)
 		snprintf(err, errlen, "%s", pcap_geterr(r->pc));
 		return -1;
 	}
-	rec->ts_us = (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec;
+	/* A pcapng timestamp can be out of range: wrapped, not undefined. */
+	rec->ts_us = (int64_t)((uint64_t)h->ts.tv_sec * 1000000 + (uint64_t)h->ts.tv_usec);
 	rec->data = data;
 	rec->caplen = h->caplen;
 	return 1;
@@ -186,8 +202,8 @@ static int
 walk_one(struct pcapread *r, struct pcap_rec *rec, char *err, size_t errlen)
 {
 	struct rd h = rd_init(r->buf + r->off, r->len - r->off);
-	int32_t sec, frac;
-	uint32_t caplen, len;
+	uint32_t sec, frac, caplen, len;
+	int64_t s, f;
 
 	if (rd_left(&h) < PCAP_REC_HDR) {
 		if (r->eof && rd_left(&h) > 0)
@@ -195,8 +211,8 @@ walk_one(struct pcapread *r, struct pcap_rec *rec, char *err, size_t errlen)
 			    "only got %zu", PCAP_REC_HDR, rd_left(&h));
 		return r->eof && rd_left(&h) > 0 ? -1 : 0;
 	}
-	sec = (int32_t)field32(&h, r->big_endian);
-	frac = (int32_t)field32(&h, r->big_endian);
+	sec = field32(&h, r->big_endian);
+	frac = field32(&h, r->big_endian);
 	caplen = field32(&h, r->big_endian);
 	len = field32(&h, r->big_endian);
 	if (r->lens_swapped || (r->lens_maybe_swapped && caplen > len))
@@ -211,12 +227,19 @@ walk_one(struct pcapread *r, struct pcap_rec *rec, char *err, size_t errlen)
 		return -1;
 	}
 	if (rd_left(&h) < caplen) {
+		/* libpcap reads the snap length first, then the rest, and
+		 * names what it was reading. */
 		if (r->eof)
 			snprintf(err, errlen, "truncated dump file; tried to read %u captured bytes, "
-			    "only got %zu", caplen, rd_left(&h));
+			    "only got %zu", rd_left(&h) < r->snap ? (caplen < r->snap ? caplen : r->snap) :
+			    caplen, rd_left(&h));
 		return r->eof ? -1 : 0;
 	}
-	rec->ts_us = (int64_t)sec * 1000000 + (r->nano ? frac / 1000 : frac);
+	/* As libpcap reads them: signed in a file of the host's byte order,
+	 * unsigned in a swapped one. */
+	s = r->swapped ? (int64_t)sec : (int64_t)(int32_t)sec;
+	f = r->swapped ? (int64_t)frac : (int64_t)(int32_t)frac;
+	rec->ts_us = s * 1000000 + (r->nano ? f / 1000 : f);
 	rec->data = h.p + h.off;
 	rec->caplen = caplen < r->snap ? caplen : r->snap;
 	r->off += PCAP_REC_HDR + caplen;
