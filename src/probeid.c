@@ -173,37 +173,9 @@ struct candidates {
 	uint8_t  n[BATCH];
 };
 
-/* Only the permutation carriers can name a candidate.  A candidate from
- * the sequence number gives that number back; one from a TSval gives it
- * back unless it is 0 (tsval_of never yields 0). */
-static void
-find_candidates(struct probeid *p, const struct carrier_obs *o, size_t n, struct candidates *c)
-{
-	uint8_t tweak[TASKS];
-	uint32_t v[TASKS];
-	size_t where[TASKS], i, t = 0;
-
-	for (i = 0; i < n; i++) {
-		c->n[i] = 0;
-		if (o[i].has & CARRIER_SEQ) {
-			c->known[2 * i] = CARRIER_SEQ;
-			tweak[t] = TWEAK_ROUND;
-			v[t] = o[i].seq;
-			where[t++] = 2 * i + c->n[i]++;
-		}
-		if (o[i].has & CARRIER_TSVAL) {
-			c->known[2 * i + c->n[i]] = o[i].tsval != 0 ? CARRIER_TSVAL : 0;
-			tweak[t] = TWEAK_TS_ROUND;
-			v[t] = o[i].tsval == ~UINT32_C(0) ? 0 : o[i].tsval;
-			where[t++] = 2 * i + c->n[i]++;
-		}
-	}
-	feistel_many(p, tweak, v, t, true);
-	for (i = 0; i < t; i++)
-		c->cand[where[i]] = v[i];
-}
-
-/* One carrier check of a candidate: which carrier, for which observation. */
+/* AES work on a batch's carriers: per entry the tweak and the value to
+ * feed, and which carrier of which observation (or candidate slot) it is
+ * for. */
 struct check {
 	uint8_t  tweak[TASKS];
 	uint32_t v[TASKS];
@@ -218,6 +190,33 @@ check_add(struct check *k, uint8_t tweak, uint32_t v, unsigned carrier, size_t o
 	k->v[k->n] = v;
 	k->carrier[k->n] = carrier;
 	k->obs[k->n++] = obs;
+}
+
+/* Only the permutation carriers can name a candidate.  A candidate from
+ * the sequence number gives that number back; one from a TSval gives it
+ * back unless it is 0 (tsval_of never yields 0). */
+static void
+find_candidates(struct probeid *p, const struct carrier_obs *o, size_t n, struct candidates *c)
+{
+	struct check from;
+	size_t i;
+
+	from.n = 0;
+	for (i = 0; i < n; i++) {
+		c->n[i] = 0;
+		if (o[i].has & CARRIER_SEQ) {
+			c->known[2 * i] = CARRIER_SEQ;
+			check_add(&from, TWEAK_ROUND, o[i].seq, CARRIER_SEQ, 2 * i + c->n[i]++);
+		}
+		if (o[i].has & CARRIER_TSVAL) {
+			c->known[2 * i + c->n[i]] = o[i].tsval != 0 ? CARRIER_TSVAL : 0;
+			check_add(&from, TWEAK_TS_ROUND, o[i].tsval == ~UINT32_C(0) ? 0 : o[i].tsval,
+			    CARRIER_TSVAL, 2 * i + c->n[i]++);
+		}
+	}
+	feistel_many(p, from.tweak, from.v, from.n, true);
+	for (i = 0; i < from.n; i++)
+		c->cand[from.obs[i]] = from.v[i];
 }
 
 /* Whether each observation not yet recovered has its candidate j (one in

@@ -17,7 +17,7 @@ main(void)
 		register_badinput_tests, register_rootguard_tests,
 		register_tlsrec_tests, register_tlscert_tests, register_sendsched_tests,
 		register_tlslog_tests,
-		register_sendfast_tests, register_tlsev_tests,
+		register_sendfast_tests, register_tlsev_tests, register_pcapread_tests,
 	};
 	unsigned fails;
 	size_t i;

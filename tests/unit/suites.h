@@ -23,5 +23,6 @@ int register_sendsched_tests(void);
 int register_tlslog_tests(void);
 int register_sendfast_tests(void);
 int register_tlsev_tests(void);
+int register_pcapread_tests(void);
 
 #endif

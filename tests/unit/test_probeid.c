@@ -215,6 +215,110 @@ test_foreign_packets(void)
 	probeid_free(p);
 }
 
+/* One observation of probe id (or of noise, when id is UINT32_MAX): the
+ * carriers offered are the bits of has, those in rewritten changed on the
+ * way; what recovery must make of it follows from that alone. */
+struct case_obs {
+	struct carrier_obs o;
+	uint32_t           id;
+	unsigned           intact;     /* carriers offered and not rewritten */
+};
+
+static void
+make_case(struct probeid *p, uint64_t *rs, uint32_t nprobes, struct case_obs *k)
+{
+	uint64_t r = next_rand(rs);
+	unsigned rewritten = (unsigned)(r >> 8) & 15;
+	struct probe_carriers c;
+
+	memset(k, 0, sizeof(*k));
+	k->o.has = (unsigned)r & 15;
+	if ((r >> 12) % 8 == 0) {
+		/* Noise: none of this run's ids. */
+		k->id = UINT32_MAX;
+		k->o.seq = (uint32_t)(r >> 16);
+		k->o.tsval = (uint32_t)next_rand(rs);
+		k->o.sport = (uint16_t)(r >> 48);
+		k->o.ipid = (uint16_t)(r >> 32);
+		return;
+	}
+	k->id = (uint32_t)((r >> 16) % nprobes);
+	probeid_encode(p, k->id, &c);
+	/* A rewrite always changes the value: XOR with a non-zero mask. */
+	k->o.seq = c.seq ^ ((rewritten & CARRIER_SEQ) ? 0x10001u : 0);
+	k->o.sport = (uint16_t)(c.sport ^ ((rewritten & CARRIER_SPORT) ? 0x101 : 0));
+	k->o.ipid = (uint16_t)(c.ipid ^ ((rewritten & CARRIER_IPID) ? 0x8001 : 0));
+	k->o.tsval = c.tsval ^ ((rewritten & CARRIER_TSVAL) ? 0x80000001u : 0);
+	k->intact = k->o.has & ~rewritten;
+}
+
+static unsigned
+count_bits(unsigned v)
+{
+	unsigned n = 0;
+
+	for (; v; v &= v - 1)
+		n++;
+	return n;
+}
+
+/* Whether recovery must find the id: one of the permutation carriers,
+ * which name it, intact, and two carriers intact in all. */
+static bool
+recoverable(const struct case_obs *k)
+{
+	return k->id != UINT32_MAX && (k->intact & (CARRIER_SEQ | CARRIER_TSVAL)) &&
+	    count_bits(k->intact) >= 2;
+}
+
+static void
+test_recover_many(void)
+{
+	enum { N = 1000, NPROBES = 5000 };
+	struct probeid *p = probeid_new(key_a);
+	static struct case_obs k[N];
+	static struct carrier_obs o[N];
+	static bool ok[N];
+	static uint32_t id[N];
+	static unsigned vouched[N];
+	uint64_t rs = 0xba7c4;
+	unsigned every, bad = 0;
+	size_t i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	for (i = 0; i < N; i++)
+		make_case(p, &rs, NPROBES, &k[i]);
+	/* With every carrier checked, vouched is exactly the intact ones;
+	 * without, at least two of them. */
+	for (every = 0; every < 2; every++) {
+		for (i = 0; i < N; i++) {
+			o[i] = k[i].o;
+			o[i].every = every;
+		}
+		probeid_recover_many(p, o, N, NPROBES, ok, id, vouched);
+		for (i = 0; i < N; i++) {
+			bool want = recoverable(&k[i]);
+
+			if (ok[i] != want || (want && (id[i] != k[i].id || (every ?
+			    vouched[i] != k[i].intact :
+			    (vouched[i] & ~k[i].intact) != 0 || count_bits(vouched[i]) < 2))))
+				bad++;
+		}
+	}
+	CU_ASSERT_EQUAL(bad, 0);
+	/* One at a time, the same. */
+	for (i = 0; i < N; i++) {
+		uint32_t got = UINT32_MAX;
+		unsigned v = 0;
+		bool one = probeid_recover(p, &k[i].o, NPROBES, &got, &v);
+
+		if (one != recoverable(&k[i]) || (one && (got != k[i].id || v != k[i].intact)))
+			bad++;
+	}
+	CU_ASSERT_EQUAL(bad, 0);
+	probeid_free(p);
+}
+
 int
 register_probeid_tests(void)
 {
@@ -227,7 +331,8 @@ register_probeid_tests(void)
 	    !CU_add_test(s, "keys give different carriers", test_keys_differ) ||
 	    !CU_add_test(s, "wrong sport rejected", test_wrong_sport) ||
 	    !CU_add_test(s, "ids outside the plan rejected", test_outside_plan) ||
-	    !CU_add_test(s, "foreign packets rejected", test_foreign_packets))
+	    !CU_add_test(s, "foreign packets rejected", test_foreign_packets) ||
+	    !CU_add_test(s, "many observations at once", test_recover_many))
 		return -1;
 	return 0;
 }
