@@ -192,26 +192,31 @@ check_add(struct check *k, uint8_t tweak, uint32_t v, unsigned carrier, size_t o
 	k->obs[k->n++] = obs;
 }
 
-/* Only the permutation carriers can name a candidate.  A candidate from
- * the sequence number gives that number back; one from a TSval gives it
- * back unless it is 0 (tsval_of never yields 0). */
+/* Only the permutation carriers can name a candidate: the sequence number
+ * first, then the TSval, whose candidate is only worked out where the
+ * first did not recover the id.  A candidate from the sequence number
+ * gives that number back; one from a TSval gives it back unless it is 0
+ * (tsval_of never yields 0). */
 static void
-find_candidates(struct probeid *p, const struct carrier_obs *o, size_t n, struct candidates *c)
+find_candidates(struct probeid *p, const struct carrier_obs *o, size_t n, unsigned j,
+    const bool *ok, struct candidates *c)
 {
 	struct check from;
 	size_t i;
 
 	from.n = 0;
 	for (i = 0; i < n; i++) {
-		c->n[i] = 0;
-		if (o[i].has & CARRIER_SEQ) {
+		if (j == 0)
+			c->n[i] = (uint8_t)(!!(o[i].has & CARRIER_SEQ) + !!(o[i].has & CARRIER_TSVAL));
+		if (ok[i] || j >= c->n[i])
+			continue;
+		if (j == 0 && (o[i].has & CARRIER_SEQ)) {
 			c->known[2 * i] = CARRIER_SEQ;
-			check_add(&from, TWEAK_ROUND, o[i].seq, CARRIER_SEQ, 2 * i + c->n[i]++);
-		}
-		if (o[i].has & CARRIER_TSVAL) {
-			c->known[2 * i + c->n[i]] = o[i].tsval != 0 ? CARRIER_TSVAL : 0;
+			check_add(&from, TWEAK_ROUND, o[i].seq, CARRIER_SEQ, 2 * i);
+		} else {
+			c->known[2 * i + j] = o[i].tsval != 0 ? CARRIER_TSVAL : 0;
 			check_add(&from, TWEAK_TS_ROUND, o[i].tsval == ~UINT32_C(0) ? 0 : o[i].tsval,
-			    CARRIER_TSVAL, 2 * i + c->n[i]++);
+			    CARRIER_TSVAL, 2 * i + j);
 		}
 	}
 	feistel_many(p, from.tweak, from.v, from.n, true);
@@ -316,12 +321,15 @@ recover_batch(struct probeid *p, const struct carrier_obs *o, size_t n, uint32_t
 	struct candidates c;
 	size_t i;
 
+	unsigned j;
+
 	for (i = 0; i < n; i++)
 		ok[i] = false;
-	find_candidates(p, o, n, &c);
 	/* The second candidate only counts where the first did not. */
-	vouch(p, o, n, nprobes, &c, 0, ok, id, vouched);
-	vouch(p, o, n, nprobes, &c, 1, ok, id, vouched);
+	for (j = 0; j < 2; j++) {
+		find_candidates(p, o, n, j, ok, &c);
+		vouch(p, o, n, nprobes, &c, j, ok, id, vouched);
+	}
 }
 
 void
