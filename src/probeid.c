@@ -112,8 +112,9 @@ probeid_encode(struct probeid *p, uint32_t id, struct probe_carriers *out)
 	out->tsval = tsval_of(p, id);
 }
 
-/* prf() of n values at once, each with its tweak: one call through the
- * cipher, which pipelines the blocks (AES-NI works on several at a time). */
+/* prf() of n values at once, each with its tweak (res may be x): one call
+ * through the cipher, which pipelines the blocks (AES-NI works on several
+ * at a time). */
 static void
 prf_many(struct probeid *p, const uint8_t *tweak, uint8_t round, const uint32_t *x, size_t n,
     uint32_t *res)
@@ -236,62 +237,67 @@ pending(const bool *ok, const struct candidates *c, size_t i, unsigned j, uint32
 	return true;
 }
 
-/* The source port and IP id tags of the candidates: one block each. */
-static void
-vouch_tags(struct probeid *p, const struct carrier_obs *o, size_t n, uint32_t nprobes,
-    const struct candidates *c, unsigned j, const bool *ok, unsigned *v)
+/* How a carrier holds an id: the tweak of its function of it. */
+static uint8_t
+carrier_tweak(unsigned carrier)
 {
-	struct check tag;
-	uint32_t res[TASKS];
-	size_t i, k;
+	return carrier == CARRIER_SEQ ? TWEAK_ROUND : carrier == CARRIER_TSVAL ? TWEAK_TS_ROUND :
+	    carrier == CARRIER_SPORT ? TWEAK_SPORT : TWEAK_IPID;
+}
 
-	tag.n = 0;
-	for (i = 0; i < n; i++) {
-		if (!pending(ok, c, i, j, nprobes, &v[i]))
-			continue;
-		if (o[i].has & CARRIER_SPORT)
-			check_add(&tag, TWEAK_SPORT, c->cand[2 * i + j], CARRIER_SPORT, i);
-		if (o[i].has & CARRIER_IPID)
-			check_add(&tag, TWEAK_IPID, c->cand[2 * i + j], CARRIER_IPID, i);
-	}
-	prf_many(p, tag.tweak, 0, tag.v, tag.n, res);
-	for (k = 0; k < tag.n; k++) {
-		const struct carrier_obs *ob = &o[tag.obs[k]];
-		bool same = tag.carrier[k] == CARRIER_SPORT ? ob->sport == sport_from(res[k]) :
-		    ob->ipid == (uint16_t)res[k];
-		if (same)
-			v[tag.obs[k]] |= tag.carrier[k];
+static bool
+carrier_agrees(const struct carrier_obs *o, unsigned carrier, uint32_t value)
+{
+	switch (carrier) {
+	case CARRIER_SEQ: return o->seq == value;
+	case CARRIER_TSVAL: return o->tsval == (value ? value : ~UINT32_C(0));
+	case CARRIER_SPORT: return o->sport == sport_from(value);
+	default: return o->ipid == (uint16_t)value;
 	}
 }
 
-/* The sequence number and TSval of the candidates (the permutation, four
- * blocks each), where two carriers do not agree yet or every one is
- * wanted. */
-static void
-vouch_perms(struct probeid *p, const struct carrier_obs *o, size_t n, uint32_t nprobes,
-    const struct candidates *c, unsigned j, const bool *ok, unsigned *v)
-{
-	struct check perm;
-	unsigned known;
-	size_t i, k;
+/* The checks of a candidate against the carriers, cheapest first: the
+ * source port tag, the IP id tag (one block each), then the sequence
+ * number and the TSval (the permutation, four blocks each).  A phase after
+ * the first only runs where two carriers do not agree yet, or where every
+ * one is wanted. */
+static const struct phase {
+	unsigned carriers;
+	bool     permutation;
+} phases[] = {
+	{ CARRIER_SPORT, false },
+	{ CARRIER_IPID, false },
+	{ CARRIER_SEQ | CARRIER_TSVAL, true },
+};
 
-	perm.n = 0;
+static void
+vouch_phase(struct probeid *p, const struct carrier_obs *o, size_t n, uint32_t nprobes,
+    const struct candidates *c, unsigned j, const bool *ok, unsigned *v, const struct phase *ph)
+{
+	static const unsigned each[] = { CARRIER_SEQ, CARRIER_SPORT, CARRIER_IPID, CARRIER_TSVAL };
+	struct check k;
+	unsigned known;
+	size_t i, e;
+
+	k.n = 0;
 	for (i = 0; i < n; i++) {
-		if (!pending(ok, c, i, j, nprobes, &known) || (popcount4(v[i]) >= 2 && !o[i].every))
+		if (!pending(ok, c, i, j, nprobes, &known))
 			continue;
-		if ((o[i].has & CARRIER_SEQ) && !(known & CARRIER_SEQ))
-			check_add(&perm, TWEAK_ROUND, c->cand[2 * i + j], CARRIER_SEQ, i);
-		if ((o[i].has & CARRIER_TSVAL) && !(known & CARRIER_TSVAL))
-			check_add(&perm, TWEAK_TS_ROUND, c->cand[2 * i + j], CARRIER_TSVAL, i);
+		if (ph == phases)
+			v[i] = known;
+		else if (popcount4(v[i]) >= 2 && !o[i].every)
+			continue;
+		for (e = 0; e < 4; e++)
+			if ((ph->carriers & each[e]) && (o[i].has & each[e]) && !(known & each[e]))
+				check_add(&k, carrier_tweak(each[e]), c->cand[2 * i + j], each[e], i);
 	}
-	feistel_many(p, perm.tweak, perm.v, perm.n, false);
-	for (k = 0; k < perm.n; k++) {
-		const struct carrier_obs *ob = &o[perm.obs[k]];
-		bool same = perm.carrier[k] == CARRIER_SEQ ? ob->seq == perm.v[k] :
-		    ob->tsval == (perm.v[k] ? perm.v[k] : ~UINT32_C(0));
-		if (same)
-			v[perm.obs[k]] |= perm.carrier[k];
-	}
+	if (ph->permutation)
+		feistel_many(p, k.tweak, k.v, k.n, false);
+	else
+		prf_many(p, k.tweak, 0, k.v, k.n, k.v);
+	for (e = 0; e < k.n; e++)
+		if (carrier_agrees(&o[k.obs[e]], k.carrier[e], k.v[e]))
+			v[k.obs[e]] |= k.carrier[e];
 }
 
 /* Candidate j of each observation not yet recovered is its id when two of
@@ -303,8 +309,8 @@ vouch(struct probeid *p, const struct carrier_obs *o, size_t n, uint32_t nprobes
 	unsigned v[BATCH], known;
 	size_t i;
 
-	vouch_tags(p, o, n, nprobes, c, j, ok, v);
-	vouch_perms(p, o, n, nprobes, c, j, ok, v);
+	for (i = 0; i < sizeof(phases) / sizeof(phases[0]); i++)
+		vouch_phase(p, o, n, nprobes, c, j, ok, v, &phases[i]);
 	for (i = 0; i < n; i++) {
 		if (!pending(ok, c, i, j, nprobes, &known) || popcount4(v[i]) < 2)
 			continue;
