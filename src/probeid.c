@@ -139,22 +139,37 @@ prf_many(struct probeid *p, const uint8_t *tweak, uint8_t round, const uint32_t 
 	}
 }
 
-/* permute() or unpermute() of n values at once, round by round. */
+/* permute() or unpermute() of n values at once, round by round.  The
+ * blocks are packed here rather than through prf_many(): a round feeds 16
+ * bits and keeps 16, and this is most of the AES work. */
 static void
 feistel_many(struct probeid *p, const uint8_t *tweak, uint32_t *v, size_t n, bool inverse)
 {
-	uint32_t half[TASKS], f[TASKS];
 	size_t k;
 	int i;
 
+	for (k = 0; k < n; k++) {
+		p->in[k][0] = tweak[k];
+		p->in[k][2] = p->in[k][3] = 0;
+	}
 	for (i = 0; i < FEISTEL_ROUNDS; i++) {
-		for (k = 0; k < n; k++)
-			half[k] = inverse ? v[k] >> 16 : v[k] & 0xffff;
-		prf_many(p, tweak, (uint8_t)(inverse ? FEISTEL_ROUNDS - 1 - i : i), half, n, f);
+		uint8_t round = (uint8_t)(inverse ? FEISTEL_ROUNDS - 1 - i : i);
+
 		for (k = 0; k < n; k++) {
+			uint16_t half = (uint16_t)(inverse ? v[k] >> 16 : v[k]);
+
+			p->in[k][1] = round;
+			p->in[k][4] = (uint8_t)(half >> 8);
+			p->in[k][5] = (uint8_t)half;
+		}
+		if (n > 0)
+			(void)EVP_Cipher(p->aes, p->out[0], p->in[0], (unsigned)(n * 16));
+		for (k = 0; k < n; k++) {
+			uint16_t f = (uint16_t)(p->out[k][2] << 8 | p->out[k][3]);
 			uint16_t l = (uint16_t)(v[k] >> 16), r = (uint16_t)v[k];
-			v[k] = inverse ? (uint32_t)(uint16_t)(r ^ f[k]) << 16 | l :
-			    (uint32_t)r << 16 | (uint16_t)(l ^ f[k]);
+
+			v[k] = inverse ? (uint32_t)(uint16_t)(r ^ f) << 16 | l :
+			    (uint32_t)r << 16 | (uint16_t)(l ^ f);
 		}
 	}
 }
