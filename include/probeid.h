@@ -47,6 +47,11 @@ struct probeid *probeid_new(const uint8_t key[PROBEID_KEYLEN]);
 void            probeid_free(struct probeid *);
 
 void probeid_encode(struct probeid *, uint32_t id, struct probe_carriers *out);
+/* probeid_encode() of n ids at once, with the same results: their AES
+ * blocks go through the cipher together (the sender encodes a batch's
+ * probes this way, ten blocks each). */
+void probeid_encode_many(struct probeid *, const uint32_t *id, size_t n,
+                         struct probe_carriers *out);
 /* Recovers the id from a sequence number (a SYN's seq, or a reply's ack - 1)
  * and accepts it only if it lies in the plan and the source port vouches for
  * it.  Foreign packets fail with probability 1 - nprobes / 2^48. */

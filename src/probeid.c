@@ -83,10 +83,15 @@ permute(struct probeid *p, uint8_t tweak, uint32_t v)
 /* A zero TSval reads as "no timestamp" to some stacks; the permutation
  * maps exactly one id to it, and that id gets its complement instead. */
 static uint32_t
+tsval_nonzero(uint32_t t)
+{
+	return t ? t : ~UINT32_C(0);
+}
+
+static uint32_t
 tsval_of(struct probeid *p, uint32_t id)
 {
-	uint32_t t = permute(p, TWEAK_TS_ROUND, id);
-	return t ? t : ~UINT32_C(0);
+	return tsval_nonzero(permute(p, TWEAK_TS_ROUND, id));
 }
 
 /* The source port tag from its PRF value: clear of the privileged ports,
@@ -170,6 +175,38 @@ feistel_many(struct probeid *p, const uint8_t *tweak, uint32_t *v, size_t n, boo
 
 			v[k] = inverse ? (uint32_t)(uint16_t)(r ^ f) << 16 | l :
 			    (uint32_t)r << 16 | (uint16_t)(l ^ f);
+		}
+	}
+}
+
+void
+probeid_encode_many(struct probeid *p, const uint32_t *id, size_t n, struct probe_carriers *out)
+{
+	uint8_t tweak[TASKS];
+	uint32_t v[TASKS];
+	size_t k, at, m;
+
+	for (at = 0; at < n; at += m) {
+		m = n - at < BATCH ? n - at : BATCH;
+		/* The sequence numbers and timestamps: both permutations of the
+		 * id, in one pass of the Feistel rounds. */
+		for (k = 0; k < m; k++) {
+			tweak[k] = TWEAK_ROUND;
+			tweak[m + k] = TWEAK_TS_ROUND;
+			v[k] = v[m + k] = id[at + k];
+		}
+		feistel_many(p, tweak, v, 2 * m, false);
+		for (k = 0; k < m; k++) {
+			out[at + k].seq = v[k];
+			out[at + k].tsval = tsval_nonzero(v[m + k]);
+			tweak[k] = TWEAK_SPORT;
+			tweak[m + k] = TWEAK_IPID;
+			v[k] = v[m + k] = id[at + k];
+		}
+		prf_many(p, tweak, 0, v, 2 * m, v);
+		for (k = 0; k < m; k++) {
+			out[at + k].sport = sport_from(v[k]);
+			out[at + k].ipid = (uint16_t)v[m + k];
 		}
 	}
 }

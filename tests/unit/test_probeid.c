@@ -319,6 +319,33 @@ test_recover_many(void)
 	probeid_free(p);
 }
 
+/* The sender encodes a batch at a time: the same carriers as one by one,
+ * across the internal batch size and for ids whose TSval is mapped off 0. */
+static void
+test_encode_many(void)
+{
+	struct probeid *p = probeid_new(key_a);
+	static uint32_t ids[300];
+	static struct probe_carriers many[300];
+	struct probe_carriers one;
+	size_t i, n = sizeof(ids) / sizeof(ids[0]);
+	uint64_t rs = 7;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	for (i = 0; i < n; i++)
+		ids[i] = i < 150 ? (uint32_t)i : (uint32_t)next_rand(&rs);
+	probeid_encode_many(p, ids, n, many);
+	for (i = 0; i < n; i++) {
+		probeid_encode(p, ids[i], &one);
+		CU_ASSERT_EQUAL(many[i].seq, one.seq);
+		CU_ASSERT_EQUAL(many[i].sport, one.sport);
+		CU_ASSERT_EQUAL(many[i].ipid, one.ipid);
+		CU_ASSERT_EQUAL(many[i].tsval, one.tsval);
+	}
+	probeid_encode_many(p, ids, 0, many);
+	probeid_free(p);
+}
+
 int
 register_probeid_tests(void)
 {
@@ -332,7 +359,8 @@ register_probeid_tests(void)
 	    !CU_add_test(s, "wrong sport rejected", test_wrong_sport) ||
 	    !CU_add_test(s, "ids outside the plan rejected", test_outside_plan) ||
 	    !CU_add_test(s, "foreign packets rejected", test_foreign_packets) ||
-	    !CU_add_test(s, "many observations at once", test_recover_many))
+	    !CU_add_test(s, "many observations at once", test_recover_many) ||
+	    !CU_add_test(s, "many ids encoded at once", test_encode_many))
 		return -1;
 	return 0;
 }
