@@ -2,7 +2,8 @@
  * by libnet (a template per kind and source address), then for every probe
  * the kind patches its own fields (probekind.h: patch) and this module the
  * destination, the IP id and both checksums; the packets of a batch leave
- * with one sendmmsg(2) on the raw socket.  Probes it cannot take (IPv6, a
+ * with one sendmmsg(2), as Ethernet frames on a packet socket when the
+ * next hop is known (linkout.h), else on the raw IP socket.  Probes it cannot take (IPv6, a
  * kind without patch) go through libnet as before. */
 #ifndef RP_SENDFAST_H
 #define RP_SENDFAST_H
@@ -25,6 +26,12 @@ struct sendfast;
 struct sendfast *sendfast_new(int fd, char *err, size_t errlen);
 void             sendfast_free(struct sendfast *);
 
+struct linkout;
+/* Hands over the Ethernet path (linkout.h), or none with NULL: IPv4 probes
+ * whose next hop it resolves leave as frames on its packet socket, the
+ * rest, and all of them once that socket refuses one, on the raw one. */
+void sendfast_set_link(struct sendfast *, struct linkout *);
+
 /* Whether a probe of kind k between these addresses can take the fast path. */
 bool sendfast_can(const struct probe_kind *k, const struct rp_addr *src,
                   const struct rp_addr *dst);
@@ -46,5 +53,13 @@ struct sendfast_count {
 	unsigned sent, failed;
 };
 struct sendfast_count sendfast_flush(struct sendfast *, char *err, size_t errlen);
+
+/* Which way the packets the kernel took went, and why the Ethernet path
+ * was given up (NULL while it was not). */
+struct sendfast_paths {
+	uint64_t    eth, ip;
+	const char *link_error;
+};
+struct sendfast_paths sendfast_paths(const struct sendfast *);
 
 #endif

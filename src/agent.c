@@ -11,6 +11,7 @@
 
 #include "agentmeta.h"
 #include "capture.h"
+#include "linkout.h"
 #include "privdrop.h"
 #include "probekind.h"
 #include "responder.h"
@@ -186,13 +187,12 @@ crafter_for(struct crafter *cr, const struct rp_addr *src)
 }
 
 static int
-send_one(struct crafter *cr, struct probeid *pid, const struct agent_cfg *cfg,
+send_one(struct crafter *cr, const struct probe_carriers *c, const struct agent_cfg *cfg,
     const struct probe *p)
 {
 	const struct probe_kind *k = probekind_for(p);
 	const struct rp_addr *src = plan_probe_src(cfg->plan, p);
 	libnet_t *l = crafter_for(cr, src);
-	struct probe_carriers c;
 
 	if (!k || !l)
 		return -1;
@@ -202,8 +202,7 @@ send_one(struct crafter *cr, struct probeid *pid, const struct agent_cfg *cfg,
 		cr->kind = k;
 		cr->cur = l;
 	}
-	probeid_encode(pid, p->id, &c);
-	if (k->build(l, cr->tags, src, plan_probe_dst(cfg->plan, p), p->port, &c) != 0)
+	if (k->build(l, cr->tags, src, plan_probe_dst(cfg->plan, p), p->port, c) != 0)
 		return -1;
 	return libnet_write(l) < 0 ? -1 : 0;
 }
@@ -251,6 +250,7 @@ struct sender {
 	struct sendsched        sched;      /* when each probe may leave */
 	struct sendperm         order;      /* in which order they leave */
 	struct sendfast        *fast;       /* IPv4 probes in batches, or NULL */
+	struct linkout         *link;       /* their Ethernet path, or NULL */
 	uint8_t                *answered;   /* per probe id */
 	struct agent_progress   dummy;
 	struct agent_progress  *prog;
@@ -337,50 +337,62 @@ flush(struct sender *s, bool retry)
 /* Queues a probe on the fast path when it can take it, else sends it
  * through libnet (after what is queued, so the order stays the plan's). */
 static void
-send_probe(struct sender *s, const struct probe *p, bool retry)
+send_probe(struct sender *s, const struct probe *p, const struct probe_carriers *c, bool retry)
 {
 	const struct probe_kind *k = probekind_for(p);
 	const struct rp_addr *src = plan_probe_src(s->cfg->plan, p), *dst = plan_probe_dst(s->cfg->plan, p);
-	struct probe_carriers c;
 	char err[160] = "";
 
 	if (s->fast && sendfast_can(k, src, dst)) {
-		probeid_encode(s->pid, p->id, &c);
-		if (sendfast_add(s->fast, k, src, dst, p->port, &c, err, sizeof(err)) != 0)
+		if (sendfast_add(s->fast, k, src, dst, p->port, c, err, sizeof(err)) != 0)
 			count_sent(s, retry, 0, 1, err);
 		return;
 	}
 	flush(s, retry);
-	if (send_one(&s->cr, s->pid, s->cfg, p) == 0)
+	if (send_one(&s->cr, c, s->cfg, p) == 0)
 		count_sent(s, retry, 1, 0, NULL);
 	else
 		count_sent(s, retry, 0, 1, crafter_error(&s->cr));
 }
 
+/* Whether this pass sends probe i. */
+static bool
+pass_sends(const struct sender *s, const struct probe *p, uint32_t i, bool retry)
+{
+	return p->src == s->cfg->endpoint && !(retry && s->answered[i]) &&
+	    !(s->cfg->skip && s->cfg->skip[i]) && !tlsc_is_tls(p);
+}
+
 /* One pass over this sender's probes (all of them on the first try, those
  * still unanswered on a retry), paced at cfg->rate while the capture keeps
- * draining.  Returns -1 when sending must stop. */
+ * draining, a batch at a time: its probes' ids are encoded together.
+ * Returns -1 when sending must stop. */
 static int
 send_pass(struct sender *s, bool retry)
 {
 	const struct plan *pl = s->cfg->plan;
-	unsigned inbatch = 0;
-	uint32_t k, i;
+	const struct probe *batch[SENDSCHED_MAX_BATCH];
+	uint32_t ids[SENDSCHED_MAX_BATCH];
+	struct probe_carriers c[SENDSCHED_MAX_BATCH];
+	uint32_t k = 0, i;
+	unsigned n, j;
 
-	for (k = 0; k < plan_nprobes(pl); k++) {
-		const struct probe *p = plan_probe(pl, i = (uint32_t)sendperm_at(&s->order, k));
-		if (p->src != s->cfg->endpoint || (retry && s->answered[i]) ||
-		    (s->cfg->skip && s->cfg->skip[i]) || tlsc_is_tls(p))
-			continue;
-		if (inbatch++ % s->sched.batch == 0) {
-			flush(s, retry);
-			if (pace(s) != 0)
-				return -1;
+	while (k < plan_nprobes(pl)) {
+		for (n = 0; n < s->sched.batch && k < plan_nprobes(pl); k++) {
+			const struct probe *p = plan_probe(pl, i = (uint32_t)sendperm_at(&s->order, k));
+			if (pass_sends(s, p, i, retry)) {
+				batch[n] = p;
+				ids[n++] = p->id;
+			}
 		}
-		send_probe(s, p, retry);
-		sendsched_sent(&s->sched, 1);
+		if (n == 0 || pace(s) != 0)
+			return n == 0 ? 0 : -1;
+		probeid_encode_many(s->pid, ids, n, c);
+		for (j = 0; j < n; j++)
+			send_probe(s, batch[j], &c[j], retry);
+		sendsched_sent(&s->sched, n);
+		flush(s, retry);
 	}
-	flush(s, retry);
 	return 0;
 }
 
@@ -491,6 +503,29 @@ finish_tls(struct sender *s)
 	s->m->sent += first;
 }
 
+/* The packet socket is opened with the raw ones, as root; without it
+ * (not Ethernet, no privilege) IPv4 probes take the raw socket. */
+static void
+open_link(struct sender *s)
+{
+	char err[160] = "";
+
+	if (!s->cr.l4)
+		return;
+	s->link = linkout_open(s->cfg->iface, err, sizeof(err));
+	if (!s->link)
+		log_debug(s->cfg->log, "no Ethernet path: %s", err);
+}
+
+/* The packet socket is opened at the same point as the raw ones: the last
+ * moment there is root. */
+static int
+drop_after_link(struct sender *s)
+{
+	open_link(s);
+	return drop_privileges(s->m, s->cfg);
+}
+
 /* The fast path shares libnet's raw IPv4 socket; without it every probe
  * goes through libnet, only slower. */
 static void
@@ -501,8 +536,26 @@ open_fast(struct sender *s)
 	if (!s->cr.l4)
 		return;
 	s->fast = sendfast_new(libnet_getfd(s->cr.l4), err, sizeof(err));
-	if (!s->fast)
+	if (!s->fast) {
 		log_debug(s->cfg->log, "no fast path: %s", err);
+		return;
+	}
+	sendfast_set_link(s->fast, s->link);
+	s->link = NULL;
+}
+
+/* How the fast path's probes left: what a slow run looks for first. */
+static void
+log_paths(const struct sender *s)
+{
+	struct sendfast_paths p;
+
+	if (!s->fast)
+		return;
+	p = sendfast_paths(s->fast);
+	log_info(s->cfg->log, "sent %ju as Ethernet frames on %s, %ju on the raw IP socket%s%s",
+	    (uintmax_t)p.eth, s->cfg->iface, (uintmax_t)p.ip,
+	    p.link_error ? "; Ethernet path given up: " : "", p.link_error ? p.link_error : "");
 }
 
 int
@@ -526,7 +579,7 @@ agent_send(const struct agent_cfg *cfg)
 	 * privilege is an error here and not a run of failed sends. */
 	if (!crafter_open_all(&s.cr, cfg) || !s.pid || !s.answered) {
 		snprintf(m.error, sizeof(m.error), "%s", !s.pid || !s.answered ? "out of memory" : s.cr.err);
-	} else if (open_tls(&s) == 0 && drop_privileges(&m, cfg) == 0 && start_tls(&s) == 0) {
+	} else if (open_tls(&s) == 0 && drop_after_link(&s) == 0 && start_tls(&s) == 0) {
 		open_fast(&s);
 		capture_set_sink(s.cap, on_own_packet, &s);
 		notify_ready(cfg->ready_fd);
@@ -535,7 +588,9 @@ agent_send(const struct agent_cfg *cfg)
 		send_rounds(&s);
 	}
 	finish_tls(&s);
+	log_paths(&s);
 	sendfast_free(s.fast);
+	linkout_free(s.link);
 	if (s.cr.l4)
 		libnet_destroy(s.cr.l4);
 	if (s.cr.l6)

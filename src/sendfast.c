@@ -1,11 +1,15 @@
 #include "sendfast.h"
 #include "be.h"
+#include "linkout.h"
 
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <arpa/inet.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
 
 #define IP_HLEN        20
 #define MAX_TEMPLATES  8
@@ -18,16 +22,26 @@ struct template {
 	size_t                   len;
 };
 
-struct sendfast {
+/* Packets waiting for one sendmmsg on one socket. */
+struct batch {
 	int                fd;
-	libnet_t          *l;                 /* LIBNET_NONE: builds, never sends */
-	struct template    tmpl[MAX_TEMPLATES];
-	size_t             ntmpl;
-	uint8_t            buf[SENDFAST_BATCH][SENDFAST_MAXPKT];
+	uint8_t            buf[SENDFAST_BATCH][LINKOUT_HLEN + SENDFAST_MAXPKT];
 	struct iovec       iov[SENDFAST_BATCH];
 	struct sockaddr_in to[SENDFAST_BATCH];
 	struct mmsghdr     msg[SENDFAST_BATCH];
 	size_t             n;
+};
+
+struct sendfast {
+	libnet_t          *l;                 /* LIBNET_NONE: builds, never sends */
+	struct template    tmpl[MAX_TEMPLATES];
+	size_t             ntmpl;
+	struct linkout    *link;              /* Ethernet frames, or NULL */
+	struct sockaddr_ll ll;                /* where they go */
+	bool               link_failed;       /* the packet socket refused one */
+	char               link_err[96];      /* why */
+	struct sendfast_paths paths;
+	struct batch       ip, eth;
 };
 
 struct sendfast *
@@ -40,7 +54,8 @@ sendfast_new(int fd, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	f->fd = fd;
+	f->ip.fd = fd;
+	f->eth.fd = -1;
 	f->l = libnet_init(LIBNET_NONE, NULL, lerr);
 	if (!f->l) {
 		snprintf(err, errlen, "libnet: %s", lerr);
@@ -56,7 +71,18 @@ sendfast_free(struct sendfast *f)
 	if (!f)
 		return;
 	libnet_destroy(f->l);
+	linkout_free(f->link);
 	free(f);
+}
+
+void
+sendfast_set_link(struct sendfast *f, struct linkout *o)
+{
+	linkout_free(f->link);
+	f->link = o;
+	f->eth.fd = o ? linkout_fd(o) : -1;
+	f->ll = (struct sockaddr_ll){ .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_IP),
+	    .sll_ifindex = o ? linkout_ifindex(o) : 0 };
 }
 
 bool
@@ -164,57 +190,121 @@ sendfast_build(struct sendfast *f, const struct probe_kind *k, const struct rp_a
 	return (int)t->len;
 }
 
+/* Queues the probe's Ethernet frame when the next hop is known, else its
+ * IP packet for the raw socket. */
 int
 sendfast_add(struct sendfast *f, const struct probe_kind *k, const struct rp_addr *src,
     const struct rp_addr *dst, uint16_t dport, const struct probe_carriers *c, char *err,
     size_t errlen)
 {
-	size_t i;
+	uint8_t hdr[LINKOUT_HLEN];
+	bool eth = f->link && !f->link_failed && linkout_header(f->link, src->b, dst->b, hdr);
+	struct batch *b = eth ? &f->eth : &f->ip;
+	size_t i = b->n, h = eth ? LINKOUT_HLEN : 0;
 	int len;
 
-	if (f->n == SENDFAST_BATCH)
+	if (i == SENDFAST_BATCH)
 		return -1;       /* the caller flushes at batch boundaries */
-	i = f->n;
-	len = sendfast_build(f, k, src, dst, dport, c, f->buf[i], err, errlen);
+	len = sendfast_build(f, k, src, dst, dport, c, b->buf[i] + h, err, errlen);
 	if (len < 0)
 		return -1;
-	f->iov[i] = (struct iovec){ .iov_base = f->buf[i], .iov_len = (size_t)len };
-	f->to[i] = (struct sockaddr_in){ .sin_family = AF_INET };
-	memcpy(&f->to[i].sin_addr, dst->b, 4);
-	f->msg[i] = (struct mmsghdr){ .msg_hdr = { .msg_name = &f->to[i],
-	    .msg_namelen = sizeof(f->to[i]), .msg_iov = &f->iov[i], .msg_iovlen = 1 } };
-	f->n++;
+	memcpy(b->buf[i], hdr, h);
+	b->iov[i] = (struct iovec){ .iov_base = b->buf[i], .iov_len = (size_t)len + h };
+	b->msg[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &b->iov[i], .msg_iovlen = 1 } };
+	if (eth) {
+		b->msg[i].msg_hdr.msg_name = &f->ll;
+		b->msg[i].msg_hdr.msg_namelen = sizeof(f->ll);
+	} else {
+		b->to[i] = (struct sockaddr_in){ .sin_family = AF_INET };
+		memcpy(&b->to[i].sin_addr, dst->b, 4);
+		b->msg[i].msg_hdr.msg_name = &b->to[i];
+		b->msg[i].msg_hdr.msg_namelen = sizeof(b->to[i]);
+	}
+	b->n++;
 	return 0;
 }
 
 size_t
 sendfast_pending(const struct sendfast *f)
 {
-	return f->n;
+	return f->ip.n + f->eth.n;
+}
+
+/* Sends the batch from its first packet on; returns how many it went
+ * through (sent or given up).  With give_up false it stops at the first
+ * refusal instead, so that the rest can take the other path. */
+static size_t
+batch_send(struct batch *b, bool give_up, struct sendfast_count *n, char *err, size_t errlen)
+{
+	size_t at = 0;
+	int r, intr = 0;
+
+	/* Each round sends at least one packet or gives one up, but for a few
+	 * interrupted calls: bounded. */
+	while (at < b->n) {
+		r = sendmmsg(b->fd, &b->msg[at], (unsigned)(b->n - at), 0);
+		if (r > 0) {
+			n->sent += (unsigned)r;
+			at += (size_t)r;
+		} else if (r < 0 && errno == EINTR && intr++ < 16) {
+			continue;
+		} else if (!give_up) {
+			break;
+		} else {
+			if (n->failed++ == 0)
+				snprintf(err, errlen, "sendmmsg: %s", r < 0 ? strerror(errno) : "nothing sent");
+			at++;
+		}
+	}
+	return at;
+}
+
+/* Moves the frames the packet socket refused to the raw IP socket's batch
+ * (both hold at most SENDFAST_BATCH together: the caller flushes). */
+static void
+eth_to_ip(struct sendfast *f, size_t from)
+{
+	size_t i, len;
+
+	for (i = from; i < f->eth.n && f->ip.n < SENDFAST_BATCH; i++) {
+		struct batch *b = &f->ip;
+		size_t j = b->n++;
+
+		len = f->eth.iov[i].iov_len - LINKOUT_HLEN;
+		memcpy(b->buf[j], f->eth.buf[i] + LINKOUT_HLEN, len);
+		b->iov[j] = (struct iovec){ .iov_base = b->buf[j], .iov_len = len };
+		b->to[j] = (struct sockaddr_in){ .sin_family = AF_INET };
+		memcpy(&b->to[j].sin_addr, b->buf[j] + 16, 4);
+		b->msg[j] = (struct mmsghdr){ .msg_hdr = { .msg_name = &b->to[j],
+		    .msg_namelen = sizeof(b->to[j]), .msg_iov = &b->iov[j], .msg_iovlen = 1 } };
+	}
 }
 
 struct sendfast_count
 sendfast_flush(struct sendfast *f, char *err, size_t errlen)
 {
 	struct sendfast_count n = { 0, 0 };
-	size_t at = 0;
-	int r, intr = 0;
+	size_t done = batch_send(&f->eth, false, &n, err, errlen);
 
-	/* Each round sends at least one packet or gives one up, but for a few
-	 * interrupted calls: bounded. */
-	while (at < f->n) {
-		r = sendmmsg(f->fd, &f->msg[at], (unsigned)(f->n - at), 0);
-		if (r > 0) {
-			n.sent += (unsigned)r;
-			at += (size_t)r;
-		} else if (r < 0 && errno == EINTR && intr++ < 16) {
-			continue;
-		} else {
-			if (n.failed++ == 0)
-				snprintf(err, errlen, "sendmmsg: %s", r < 0 ? strerror(errno) : "nothing sent");
-			at++;
-		}
+	f->paths.eth += n.sent;
+	/* Whatever fails on the packet socket goes out the raw IP way, and
+	 * so does everything after: one error and the link path is given up. */
+	if (done < f->eth.n) {
+		snprintf(f->link_err, sizeof(f->link_err), "%s", strerror(errno));
+		f->paths.link_error = f->link_err;
+		eth_to_ip(f, done);
+		f->link_failed = true;
 	}
-	f->n = 0;
+	f->eth.n = 0;
+	done = n.sent;
+	batch_send(&f->ip, true, &n, err, errlen);
+	f->paths.ip += n.sent - done;
+	f->ip.n = 0;
 	return n;
+}
+
+struct sendfast_paths
+sendfast_paths(const struct sendfast *f)
+{
+	return f->paths;
 }

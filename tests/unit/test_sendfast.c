@@ -1,7 +1,12 @@
 #include <CUnit/CUnit.h>
+#include <errno.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "linkout.h"
 #include "sendfast.h"
 #include "suites.h"
 
@@ -107,6 +112,78 @@ test_flush_without_socket(void)
 	probeid_free(pid);
 }
 
+/* An RTM_NEWROUTE answer: header, rtmsg, then RTA_OIF and RTA_GATEWAY
+ * (the gateway's attribute at *gw_at, for corrupting it). */
+static size_t
+route_answer(uint8_t *b, uint32_t seq, size_t *gw_at)
+{
+	struct nlmsghdr h = { .nlmsg_type = RTM_NEWROUTE, .nlmsg_seq = seq };
+	struct rtmsg m = { .rtm_family = AF_INET, .rtm_type = RTN_UNICAST };
+	uint16_t len = 8, type = RTA_OIF;
+	uint32_t oif = 7;
+	size_t at = sizeof(h);
+
+	memcpy(b + at, &m, sizeof(m));
+	at += NLMSG_ALIGN(sizeof(m));
+	memcpy(b + at, &len, 2);
+	memcpy(b + at + 2, &type, 2);
+	memcpy(b + at + 4, &oif, 4);
+	at += 8;
+	type = RTA_GATEWAY;
+	*gw_at = at;
+	memcpy(b + at, &len, 2);
+	memcpy(b + at + 2, &type, 2);
+	memcpy(b + at + 4, "\xc6\x13\xff\xfe", 4);
+	at += 8;
+	h.nlmsg_len = (uint32_t)at;
+	memcpy(b, &h, sizeof(h));
+	return at;
+}
+
+/* The route lookup's answer decides between frame and raw IP packet: what
+ * is malformed or for another request must not yield a next hop. */
+static void
+test_route_answer(void)
+{
+	uint8_t b[128] = { 0 };
+	struct linkout_route rt;
+	size_t gw, n = route_answer(b, 9, &gw);
+	struct nlmsgerr e = { .error = -ENETUNREACH };
+	struct nlmsghdr h = { .nlmsg_len = sizeof(h) + sizeof(e), .nlmsg_type = NLMSG_ERROR, .nlmsg_seq = 4 };
+	size_t cut;
+
+	CU_ASSERT_EQUAL(linkout_parse_route(b, n, 9, &rt), 0);
+	CU_ASSERT_EQUAL(rt.type, RTN_UNICAST);
+	CU_ASSERT_EQUAL(rt.oif, 7);
+	CU_ASSERT_TRUE(rt.has_gw);
+	CU_ASSERT_EQUAL(memcmp(rt.gw, "\xc6\x13\xff\xfe", 4), 0);
+	CU_ASSERT_EQUAL(rt.error, 0);
+	CU_ASSERT_EQUAL(linkout_parse_route(b, n, 8, &rt), -1);
+	for (cut = 0; cut < n; cut++)
+		CU_ASSERT_EQUAL(linkout_parse_route(b, cut, 9, &rt), -1);
+	b[gw] = 3;                 /* an attribute shorter than its header */
+	CU_ASSERT_EQUAL(linkout_parse_route(b, n, 9, &rt), -1);
+	b[gw] = 6;                 /* a gateway of two bytes is no gateway */
+	CU_ASSERT_EQUAL(linkout_parse_route(b, n, 9, &rt), 0);
+	CU_ASSERT_FALSE(rt.has_gw);
+	memcpy(b, &h, sizeof(h));
+	memcpy(b + sizeof(h), &e, sizeof(e));
+	CU_ASSERT_EQUAL(linkout_parse_route(b, h.nlmsg_len, 4, &rt), 0);
+	CU_ASSERT_EQUAL(rt.error, ENETUNREACH);
+}
+
+/* Not root, or no such interface: no Ethernet path, and a message. */
+static void
+test_link_unavailable(void)
+{
+	char err[160] = "";
+
+	CU_ASSERT_PTR_NULL(linkout_open("rp-no-such-if0", err, sizeof(err)));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "rp-no-such-if0"));
+	CU_ASSERT_PTR_NULL(linkout_open("lo", err, sizeof(err)));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "lo"));
+}
+
 int
 register_sendfast_tests(void)
 {
@@ -115,7 +192,9 @@ register_sendfast_tests(void)
 	if (!s ||
 	    !CU_add_test(s, "patched templates are libnet's bytes", test_same_bytes) ||
 	    !CU_add_test(s, "which probes take the fast path", test_can) ||
-	    !CU_add_test(s, "a failed flush counts and empties", test_flush_without_socket))
+	    !CU_add_test(s, "a failed flush counts and empties", test_flush_without_socket) ||
+	    !CU_add_test(s, "route lookup answers", test_route_answer) ||
+	    !CU_add_test(s, "no Ethernet path where there is none", test_link_unavailable))
 		return -1;
 	return 0;
 }
