@@ -187,7 +187,8 @@ linkout_parse_route(const uint8_t *buf, size_t len, uint32_t seq, struct linkout
 	m = rd_sub(&r, mlen - 16);
 	if (type == NLMSG_ERROR) {
 		int32_t e = (int32_t)rd_host32(&m);
-		rt->error = e < 0 ? -e : e;
+		/* The kernel sends -errno; anything else is no answer either. */
+		rt->error = e == 0 ? 0 : e < 0 && e > -4096 ? -e : EPROTO;
 		return rd_ok(&m) ? 0 : -1;
 	}
 	if (type != RTM_NEWROUTE)
