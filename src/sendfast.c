@@ -190,6 +190,28 @@ sendfast_build(struct sendfast *f, const struct probe_kind *k, const struct rp_a
 	return (int)t->len;
 }
 
+/* Queues the packet of len bytes in the batch's next buffer, to name. */
+static void
+queue(struct batch *b, size_t len, void *name, socklen_t namelen)
+{
+	size_t i = b->n++;
+
+	b->iov[i] = (struct iovec){ .iov_base = b->buf[i], .iov_len = len };
+	b->msg[i] = (struct mmsghdr){ .msg_hdr = { .msg_name = name, .msg_namelen = namelen,
+	    .msg_iov = &b->iov[i], .msg_iovlen = 1 } };
+}
+
+/* An IP packet goes to the destination in its header. */
+static void
+queue_ip(struct batch *b, size_t len)
+{
+	size_t i = b->n;
+
+	b->to[i] = (struct sockaddr_in){ .sin_family = AF_INET };
+	memcpy(&b->to[i].sin_addr, b->buf[i] + 16, 4);
+	queue(b, len, &b->to[i], sizeof(b->to[i]));
+}
+
 /* Queues the probe's Ethernet frame when the next hop is known, else its
  * IP packet for the raw socket. */
 int
@@ -209,18 +231,10 @@ sendfast_add(struct sendfast *f, const struct probe_kind *k, const struct rp_add
 	if (len < 0)
 		return -1;
 	memcpy(b->buf[i], hdr, h);
-	b->iov[i] = (struct iovec){ .iov_base = b->buf[i], .iov_len = (size_t)len + h };
-	b->msg[i] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &b->iov[i], .msg_iovlen = 1 } };
-	if (eth) {
-		b->msg[i].msg_hdr.msg_name = &f->ll;
-		b->msg[i].msg_hdr.msg_namelen = sizeof(f->ll);
-	} else {
-		b->to[i] = (struct sockaddr_in){ .sin_family = AF_INET };
-		memcpy(&b->to[i].sin_addr, dst->b, 4);
-		b->msg[i].msg_hdr.msg_name = &b->to[i];
-		b->msg[i].msg_hdr.msg_namelen = sizeof(b->to[i]);
-	}
-	b->n++;
+	if (eth)
+		queue(b, (size_t)len + h, &f->ll, sizeof(f->ll));
+	else
+		queue_ip(b, (size_t)len);
 	return 0;
 }
 
@@ -267,16 +281,9 @@ eth_to_ip(struct sendfast *f, size_t from)
 	size_t i, len;
 
 	for (i = from; i < f->eth.n && f->ip.n < SENDFAST_BATCH; i++) {
-		struct batch *b = &f->ip;
-		size_t j = b->n++;
-
 		len = f->eth.iov[i].iov_len - LINKOUT_HLEN;
-		memcpy(b->buf[j], f->eth.buf[i] + LINKOUT_HLEN, len);
-		b->iov[j] = (struct iovec){ .iov_base = b->buf[j], .iov_len = len };
-		b->to[j] = (struct sockaddr_in){ .sin_family = AF_INET };
-		memcpy(&b->to[j].sin_addr, b->buf[j] + 16, 4);
-		b->msg[j] = (struct mmsghdr){ .msg_hdr = { .msg_name = &b->to[j],
-		    .msg_namelen = sizeof(b->to[j]), .msg_iov = &b->iov[j], .msg_iovlen = 1 } };
+		memcpy(f->ip.buf[f->ip.n], f->eth.buf[i] + LINKOUT_HLEN, len);
+		queue_ip(&f->ip, len);
 	}
 }
 
