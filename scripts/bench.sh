@@ -239,7 +239,7 @@ bench_full() {
 	echo "   verdicts correct     ${RPC_OK}/${RPC_N} (inconclusive ${RPC_INC})"
 	jq -r '"   capture \(.role) \(.endpoint): \(.capture.packets) packets, dropped \(.capture.dropped) (+\(.capture.if_dropped) by the interface)"' \
 		"$CDIR"/tx-*.json "$CDIR"/rx-*.json 2>/dev/null
-	grep -h 'peak RSS' "$WORK/c.log" | sed 's/^[^:]*: /   /'
+	grep -h 'peak RSS' "$WORK/c.log" | sed -E 's/^[^:]*: (debug: )?/   /'
 	echo "   all processes (largest, /usr/bin/time): $(peak_mib "$WORK/c.time") MiB"
 }
 
