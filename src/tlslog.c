@@ -155,15 +155,15 @@ append(json_t *a, json_t *v)
 	return NULL;
 }
 
-/* Writes a log document (consumed); a is its list, NULL when building it
- * failed. */
+/* Writes a log document (consumed); NULL, a document that could not be
+ * built, is refused. */
 static int
-dump(json_t *o, const json_t *a, FILE *out)
+dump(json_t *o, FILE *out)
 {
 	int rc;
 
-	if (!o || !a)
-		return json_decref(o), -1;
+	if (!o)
+		return -1;
 	rc = json_dumpf(o, out, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
 	json_decref(o);
 	if (rc == 0)
@@ -174,7 +174,7 @@ dump(json_t *o, const json_t *a, FILE *out)
 /* The same into a file descriptor opened earlier (an agent opens its log
  * before it gives up root), which it closes (*fd -1) unless fdopen fails. */
 static int
-dump_fd(json_t *o, const json_t *a, int *fd, char *err, size_t errlen)
+dump_fd(json_t *o, int *fd, char *err, size_t errlen)
 {
 	FILE *f = fdopen(*fd, "w");
 	int rc;
@@ -184,39 +184,36 @@ dump_fd(json_t *o, const json_t *a, int *fd, char *err, size_t errlen)
 		return errfmt(err, errlen, "TLS log: %s", strerror(errno));
 	}
 	*fd = -1;
-	rc = dump(o, a, f);
+	rc = dump(o, f);
 	if (fclose(f) != 0 || rc != 0)
 		return errfmt(err, errlen, "TLS log: write failed");
 	return 0;
 }
 
 static json_t *
-log_doc(const struct tlslog *l, json_t **list)
+log_doc(const struct tlslog *l)
 {
 	json_t *a = json_array();
 	size_t i;
 
 	for (i = 0; a && i < l->n; i++)
 		a = append(a, json_try(&l->t[i]));
-	*list = a;
+	if (!a)
+		return NULL;
 	return json_pack("{s:s, s:s, s:o}", "schema", TLSLOG_SCHEMA, "endpoint", l->endpoint,
-	    "tries", a ? a : json_null());
+	    "tries", a);
 }
 
 int
 tlslog_write(const struct tlslog *l, FILE *out)
 {
-	json_t *a, *o = log_doc(l, &a);
-
-	return dump(o, a, out);
+	return dump(log_doc(l), out);
 }
 
 int
 tlslog_write_fd(const struct tlslog *l, int *fd, char *err, size_t errlen)
 {
-	json_t *a, *o = log_doc(l, &a);
-
-	return dump_fd(o, a, fd, err, errlen);
+	return dump_fd(log_doc(l), fd, err, errlen);
 }
 
 /* ---- reading: every field checked, nothing trusted ---- */
@@ -415,7 +412,7 @@ tlsrx_free(struct tlsrx_log *l)
 }
 
 static json_t *
-rx_doc(const struct tlsrx_log *l, json_t **list)
+rx_doc(const struct tlsrx_log *l)
 {
 	json_t *a = json_array();
 	size_t i;
@@ -430,25 +427,22 @@ rx_doc(const struct tlsrx_log *l, json_t **list)
 		    "error", p->error, "handshakes", (json_int_t)p->handshakes,
 		    "failed", (json_int_t)p->failed, "chain", json_chain(p->chain, p->nchain)));
 	}
-	*list = a;
+	if (!a)
+		return NULL;
 	return json_pack("{s:s, s:s, s:s, s:o}", "schema", TLSLOG_RX_SCHEMA, "endpoint", l->endpoint,
-	    "certificate", l->cert_source, "ports", a ? a : json_null());
+	    "certificate", l->cert_source, "ports", a);
 }
 
 int
 tlsrx_write(const struct tlsrx_log *l, FILE *out)
 {
-	json_t *a, *o = rx_doc(l, &a);
-
-	return dump(o, a, out);
+	return dump(rx_doc(l), out);
 }
 
 int
 tlsrx_write_fd(const struct tlsrx_log *l, int *fd, char *err, size_t errlen)
 {
-	json_t *a, *o = rx_doc(l, &a);
-
-	return dump_fd(o, a, fd, err, errlen);
+	return dump_fd(rx_doc(l), fd, err, errlen);
 }
 
 static int
