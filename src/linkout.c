@@ -19,7 +19,11 @@
 #include "errfmt.h"
 #include "rd.h"
 
-#define CACHE_SLOTS   4096          /* (src, dst) pairs; more take the IP path */
+#define CACHE_PAIRS   4096          /* (src, dst) pairs; more take the IP path */
+/* Twice the pairs: the table never fills, so that a pair not in it is found
+ * absent at the next free slot, not after a scan of every slot per probe. */
+#define CACHE_BITS    13
+#define CACHE_SLOTS   (1u << CACHE_BITS)
 #define RETRY_EVERY   1024
 #define NL_ALIGN(n)   (((n) + 3u) & ~3u)
 
@@ -37,6 +41,7 @@ struct linkout {
 	char        ifname[IF_NAMESIZE];
 	uint8_t     mac[ETH_ALEN];
 	uint32_t    seq;
+	size_t      npairs;
 	struct slot cache[CACHE_SLOTS];
 };
 
@@ -278,18 +283,17 @@ resolve(struct linkout *o, const uint8_t src[4], const uint8_t dst[4], uint8_t m
 static struct slot *
 slot_for(struct linkout *o, uint64_t key)
 {
-	size_t i = (size_t)((key * 0x9e3779b97f4a7c15ull) >> 52) % CACHE_SLOTS, k;
+	size_t i = (size_t)((key * 0x9e3779b97f4a7c15ull) >> (64 - CACHE_BITS));
 
-	for (k = 0; k < CACHE_SLOTS; k++, i = (i + 1) % CACHE_SLOTS) {
-		if (o->cache[i].used && o->cache[i].key == key)
+	for (; o->cache[i].used; i = (i + 1) % CACHE_SLOTS)
+		if (o->cache[i].key == key)
 			return &o->cache[i];
-		if (!o->cache[i].used) {
-			o->cache[i].used = true;
-			o->cache[i].key = key;
-			return &o->cache[i];
-		}
-	}
-	return NULL;
+	if (o->npairs == CACHE_PAIRS)
+		return NULL;
+	o->npairs++;
+	o->cache[i].used = true;
+	o->cache[i].key = key;
+	return &o->cache[i];
 }
 
 bool
