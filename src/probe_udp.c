@@ -40,10 +40,8 @@ udp_patch(uint8_t *l4, size_t l4len, uint16_t dport, const struct probe_carriers
 {
 	if (l4len < LIBNET_UDP_H + UDP_PAYLOAD)
 		return;
-	l4[0] = (uint8_t)(c->sport >> 8);
-	l4[1] = (uint8_t)c->sport;
-	l4[2] = (uint8_t)(dport >> 8);
-	l4[3] = (uint8_t)dport;
+	be_put16(l4, c->sport);
+	be_put16(l4 + 2, dport);
 	be_put32(l4 + LIBNET_UDP_H + 4, c->seq);
 	be_put32(l4 + LIBNET_UDP_H + 8, c->tsval);
 }
