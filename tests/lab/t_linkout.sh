@@ -34,7 +34,7 @@ check "the first probe took the raw IP socket (got ${ip:-none})" [ "${ip:-0}" -g
 check "once ARP resolved, probes left as Ethernet frames (got ${eth:-none})" [ "${eth:-0}" -ge 1 ]
 syns=$(syns_in "$SCRATCH/a/tx-clients.pcap")
 check "the sender's capture holds every probe it sent: $syns SYNs, $((eth + ip)) sent" \
-	[ "$syns" -eq $((eth + ip)) ] && [ "$syns" -ge "$sent" ]
+	[ "$syns" -eq $((eth + ip)) -a "$syns" -ge "$sent" ]
 "$RP" -q correlate --plan "$SCRATCH/run.plan" "$SCRATCH/a" >/dev/null
 rc=$?
 check "probes of both paths are judged alike: all pass (exit 0), got $rc" [ "$rc" -eq 0 ]
@@ -47,6 +47,6 @@ ip netns exec "$NS_SRC" "$RP" send --plan "$SCRATCH/run.plan" --out "$SCRATCH/b"
 read -r eth ip < <(paths_of "$SCRATCH/b.err")
 check "unresolved gateway: no Ethernet frames (got ${eth:-none})" [ "${eth:-x}" = 0 ]
 check "unresolved gateway: every probe handed to the raw IP socket (got ${ip:-none})" \
-	[ "${ip:-0}" -ge "$(jq '.sent' "$SCRATCH/b/tx-clients.json")" ] && [ "${ip:-0}" -gt 0 ]
+	[ "${ip:-0}" -ge "$(jq '.sent' "$SCRATCH/b/tx-clients.json")" -a "${ip:-0}" -gt 0 ]
 check "unresolved gateway: no send errors" [ "$(jq '.send_errors' "$SCRATCH/b/tx-clients.json")" = 0 ]
 finish
