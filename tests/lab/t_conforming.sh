@@ -23,7 +23,7 @@ done
 for p in "$DIR"/tx-*.pcap "$DIR"/rx-*.pcap; do
 	n=$(tshark -r "$p" 2>/dev/null | wc -l)
 	m=$(jq '.capture.packets' "${p%.pcap}.json")
-	check "$(basename "$p"): tshark reads $n packets, capture file says $m" [ "$n" -gt 0 ] && [ "$n" = "$m" ]
+	check "$(basename "$p"): tshark reads $n packets, capture file says $m" [ "$n" -gt 0 -a "$n" = "$m" ]
 	check "$(basename "$p"): its agent gave up root once its sockets were open" \
 		grep -q "^dropped to nobody" <<<"$(jq -r '.privileges' "${p%.pcap}.json")"
 	check "$(basename "$p"): no capture drops" [ "$(jq '.capture.dropped + .capture.if_dropped' "${p%.pcap}.json")" = 0 ]

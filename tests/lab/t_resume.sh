@@ -23,7 +23,7 @@ check "interrupted: marked so" [ -e "$DIR/interrupted.txt" ]
 (cd "$DIR" && sha256sum tx-*.pcap rx-*.pcap tx-*.json rx-*.json) >"$SCRATCH/first.sha"
 jq -c '[.results[] | select(.verdict != "inconclusive") | {probe, verdict, tries}]' "$DIR/report.json" >"$SCRATCH/judged"
 before=$(jq '[.results[] | select(.verdict != "inconclusive")] | length' "$DIR/report.json")
-check "interrupted: some probes judged, some not ($before of 520 judged)" [ "$before" -gt 0 ] && [ "$before" -lt 520 ]
+check "interrupted: some probes judged, some not ($before of 520 judged)" [ "$before" -gt 0 -a "$before" -lt 520 ]
 
 "$RP" -q lab --resume "$DIR" >/dev/null 2>"$SCRATCH/resume.err"
 rc=$?

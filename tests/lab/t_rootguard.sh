@@ -76,14 +76,14 @@ check "sudo, plan -o into a directory only root may write: not written" [ ! -e "
 rc=$?
 DIR=$(run_dir "$SCRATCH/runs")
 check "sudo, lab: runs (exit $rc)" [ "$rc" -eq 0 ]
-check "sudo, lab: the run directory has its files" [ -s "$DIR/report.json" ] && [ -s "$DIR/rx-server.pcap" ]
+check "sudo, lab: the run directory has its files" [ -s "$DIR/report.json" -a -s "$DIR/rx-server.pcap" ]
 check "sudo, lab: the run directory and every file in it belong to uid $U" \
 	[ -z "$(find "$DIR" ! -user $U -o ! -group $U)" ]
 check "sudo, lab: so does the --out directory it made" [ "$(stat -c %u "$SCRATCH/runs")" = $U ]
 rm "$DIR/report.json"
 out=$(cd "$SCRATCH" && setpriv --reuid=$U --regid=$U --clear-groups "$RP" -q report "$DIR" 2>&1 >/dev/null)
 rc=$?
-check "uid $U re-derives and reseals the run without root (exit $rc)" [ "$rc" -eq 0 ] && [ -z "$out" ]
+check "uid $U re-derives and reseals the run without root (exit $rc)" [ "$rc" -eq 0 -a -z "${out:+x}" ]
 check "... writing its reports" [ "$(stat -c %u "$DIR/report.json")" = $U ]
 out=$("${as_sudo[@]}" "$RP" -q verify "$DIR" 2>&1)
 check "sudo, verify of that run: exit $?" grep -q '^verify: OK' <<<"$out"

@@ -27,7 +27,7 @@ sign wrong 90 other.example
 sign expired -1 portal.lab.example
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$C/self.key" -out "$C/self.pem" \
 	-days 90 -subj "/CN=portal.lab.example" -addext subjectAltName=DNS:portal.lab.example 2>/dev/null
-check "test certificates made" [ -s "$C/good.pem" ] && [ -s "$C/expired.pem" ] && [ -s "$C/self.pem" ]
+check "test certificates made" [ -s "$C/good.pem" -a -s "$C/expired.pem" -a -s "$C/self.pem" ]
 SELFPIN=$(pin "$C/self.pem")
 GOODPIN=$(pin "$C/good.pem")
 
