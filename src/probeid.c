@@ -1,9 +1,10 @@
 #include "probeid.h"
 
-#include <endian.h>
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "be.h"
 
 /* Observations recovered together (probeid_recover_many): each needs up
  * to two AES blocks per step, and a step's blocks go through the cipher in
@@ -19,6 +20,13 @@ struct probeid {
 enum { TWEAK_ROUND = 'F', TWEAK_TS_ROUND = 'T', TWEAK_SPORT = 'S', TWEAK_IPID = 'I' };
 
 #define FEISTEL_ROUNDS 4
+
+/* A PRF value: the first four bytes of its block. */
+static uint32_t
+block_word(const uint8_t *b)
+{
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
 
 struct probeid *
 probeid_new(const uint8_t key[PROBEID_KEYLEN])
@@ -54,16 +62,12 @@ prf(struct probeid *p, uint8_t tweak, uint8_t round, uint32_t x)
 
 	in[0] = tweak;
 	in[1] = round;
-	in[2] = (uint8_t)(x >> 24);
-	in[3] = (uint8_t)(x >> 16);
-	in[4] = (uint8_t)(x >> 8);
-	in[5] = (uint8_t)x;
+	be_put32(in + 2, x);
 	/* ECB on one block cannot fail once the context is initialised.
 	 * EVP_Cipher goes straight to the cipher: EVP_EncryptUpdate's
 	 * bookkeeping cost as much as the block itself, on every packet. */
 	(void)EVP_Cipher(p->aes, out, in, sizeof(in));
-	return (uint32_t)out[0] << 24 | (uint32_t)out[1] << 16 |
-	    (uint32_t)out[2] << 8 | out[3];
+	return block_word(out);
 }
 
 static uint32_t
@@ -127,24 +131,18 @@ prf_many(struct probeid *p, const uint8_t *tweak, uint8_t round, const uint32_t 
 	size_t k;
 
 	for (k = 0; k < n; k++) {
-		uint32_t be = htobe32(x[k]);
-
 		/* Bytes 6-15 stay zero from calloc, as in prf(). */
 		p->in[k][0] = tweak[k];
 		p->in[k][1] = round;
-		memcpy(&p->in[k][2], &be, 4);
+		be_put32(&p->in[k][2], x[k]);
 	}
 	if (n > 0)
 		(void)EVP_Cipher(p->aes, p->out[0], p->in[0], (unsigned)(n * 16));
-	for (k = 0; k < n; k++) {
-		uint32_t be;
-
-		memcpy(&be, p->out[k], 4);
-		res[k] = be32toh(be);
-	}
+	for (k = 0; k < n; k++)
+		res[k] = block_word(p->out[k]);
 }
 
-/* permute() or unpermute() of n values at once, round by round.  The
+/* permute() of n values at once, or its inverse, round by round.  The
  * blocks are packed here rather than through prf_many(): a round feeds 16
  * bits and keeps 16, and this is most of the AES work. */
 static void
@@ -153,10 +151,8 @@ feistel_many(struct probeid *p, const uint8_t *tweak, uint32_t *v, size_t n, boo
 	size_t k;
 	int i;
 
-	for (k = 0; k < n; k++) {
+	for (k = 0; k < n; k++)
 		p->in[k][0] = tweak[k];
-		p->in[k][2] = p->in[k][3] = 0;
-	}
 	for (i = 0; i < FEISTEL_ROUNDS; i++) {
 		uint8_t round = (uint8_t)(inverse ? FEISTEL_ROUNDS - 1 - i : i);
 
@@ -164,13 +160,12 @@ feistel_many(struct probeid *p, const uint8_t *tweak, uint32_t *v, size_t n, boo
 			uint16_t half = (uint16_t)(inverse ? v[k] >> 16 : v[k]);
 
 			p->in[k][1] = round;
-			p->in[k][4] = (uint8_t)(half >> 8);
-			p->in[k][5] = (uint8_t)half;
+			be_put32(&p->in[k][2], half);
 		}
 		if (n > 0)
 			(void)EVP_Cipher(p->aes, p->out[0], p->in[0], (unsigned)(n * 16));
 		for (k = 0; k < n; k++) {
-			uint16_t f = (uint16_t)(p->out[k][2] << 8 | p->out[k][3]);
+			uint16_t f = (uint16_t)block_word(p->out[k]);
 			uint16_t l = (uint16_t)(v[k] >> 16), r = (uint16_t)v[k];
 
 			v[k] = inverse ? (uint32_t)(uint16_t)(r ^ f) << 16 | l :
