@@ -11,9 +11,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "agentmeta.h"
+#include "capture/capfile.h"
 #include "memfile.h"
-#include "run.h"
+#include "plan/rundir.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

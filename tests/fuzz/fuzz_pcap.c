@@ -24,12 +24,12 @@
 
 #include <pcap/pcap.h>
 
-#include "correlate.h"
+#include "correlate/correlate.h"
 #include "memfile.h"
-#include "pcapread.h"
-#include "plan.h"
-#include "profile.h"
-#include "site.h"
+#include "capture/pcapread.h"
+#include "plan/plan.h"
+#include "profile/profile.h"
+#include "profile/site.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

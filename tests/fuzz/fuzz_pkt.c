@@ -4,8 +4,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "pkt.h"
-#include "probekind.h"
+#include "capture/pkt.h"
+#include "probe/probekind.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "memfile.h"
-#include "run.h"
+#include "plan/rundir.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -11,10 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nftgen.h"
-#include "plan.h"
-#include "profile.h"
-#include "site.h"
+#include "lab/nftgen.h"
+#include "plan/plan.h"
+#include "profile/profile.h"
+#include "profile/site.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

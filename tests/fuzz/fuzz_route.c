@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "linkout.h"
+#include "send/ethpath.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plan.h"
-#include "profile.h"
-#include "site.h"
+#include "plan/plan.h"
+#include "profile/profile.h"
+#include "profile/site.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

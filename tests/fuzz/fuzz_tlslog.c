@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "memfile.h"
-#include "tlscert.h"
-#include "tlslog.h"
+#include "tls/tlscert.h"
+#include "tls/tlslog.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

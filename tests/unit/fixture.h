@@ -8,9 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "plan.h"
-#include "profile.h"
-#include "site.h"
+#include "plan/plan.h"
+#include "profile/profile.h"
+#include "profile/site.h"
 
 struct fixture {
 	struct profile *pf;

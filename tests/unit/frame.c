@@ -3,7 +3,7 @@
 #include <CUnit/Basic.h>
 #include <string.h>
 
-#include "addr.h"
+#include "lib/addr.h"
 
 void
 frame_u8(struct frame *f, uint8_t v)

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "addr.h"
+#include "lib/addr.h"
 #include "suites.h"
 
 static void

@@ -11,11 +11,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "agentmeta.h"
-#include "profile.h"
-#include "run.h"
+#include "capture/capfile.h"
+#include "profile/profile.h"
+#include "plan/rundir.h"
 #include "suites.h"
-#include "utf8.h"
+#include "lib/utf8.h"
 
 /* "é" is two bytes: 0xc3 0xa9. */
 #define E_ACUTE "\xc3\xa9"

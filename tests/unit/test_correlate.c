@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "correlate.h"
+#include "correlate/correlate.h"
 #include "fixture.h"
 #include "frame.h"
 #include "suites.h"

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "profile.h"
-#include "site.h"
+#include "profile/profile.h"
+#include "profile/site.h"
 #include "suites.h"
 
 #define PROFILE_DIR "tests/golden/profile"

@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "manifest.h"
+#include "report/manifest.h"
 #include "suites.h"
 
 /* sha256("abc") and sha256("") */

@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "drift.h"
+#include "lab/drift.h"
 #include "fixture.h"
-#include "nftgen.h"
-#include "plan.h"
+#include "lab/nftgen.h"
+#include "plan/plan.h"
 #include "suites.h"
 
 static const char p_small[] =

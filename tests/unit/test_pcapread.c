@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "pcapread.h"
+#include "capture/pcapread.h"
 #include "suites.h"
 
 /* A pcap file being written in memory. */

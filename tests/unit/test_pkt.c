@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "addr.h"
+#include "lib/addr.h"
 #include "frame.h"
-#include "pkt.h"
+#include "capture/pkt.h"
 #include "suites.h"
 
 #define SENDER   "198.18.1.10"

@@ -8,10 +8,10 @@
 #include <time.h>
 
 #include "fixture.h"
-#include "flowset.h"
-#include "plan.h"
-#include "profile.h"
-#include "site.h"
+#include "lib/keyset.h"
+#include "plan/plan.h"
+#include "profile/profile.h"
+#include "profile/site.h"
 #include "suites.h"
 
 static uint32_t

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "probeid.h"
+#include "probe/probeid.h"
 #include "suites.h"
 
 static const uint8_t key_a[PROBEID_KEYLEN] = {

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
-#include "lex.h"
-#include "profile.h"
+#include "profile/diag.h"
+#include "profile/lex.h"
+#include "profile/profile.h"
 #include "suites.h"
 
 /* ---- helpers ---- */

@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "rd.h"
+#include "lib/rd.h"
 #include "suites.h"
 
 static const uint8_t nine[] = { 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09 };

@@ -10,9 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "escape.h"
+#include "lib/escape.h"
 #include "fixture.h"
-#include "report.h"
+#include "report/report.h"
 #include "suites.h"
 
 /* ---- escaping ---- */

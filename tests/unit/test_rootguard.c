@@ -5,8 +5,8 @@
 #include <CUnit/Basic.h>
 #include <string.h>
 
-#include "invoker.h"
-#include "rootguard.h"
+#include "lib/sudouser.h"
+#include "lib/rootguard.h"
 #include "suites.h"
 
 static enum rootguard_action

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rundiff.h"
+#include "report/rundiff.h"
 #include "suites.h"
 
 static json_t *

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "linkout.h"
-#include "sendfast.h"
+#include "send/ethpath.h"
+#include "send/sendfast.h"
 #include "suites.h"
 
 static const uint8_t KEY[PROBEID_KEYLEN] = { 1, 3, 5, 7, 9, 11, 13, 15, 2, 4, 6, 8, 10, 12, 14, 16 };

@@ -1,7 +1,7 @@
 #include <CUnit/CUnit.h>
 #include <stdlib.h>
 
-#include "sendsched.h"
+#include "send/sendsched.h"
 #include "suites.h"
 
 static const uint8_t KEY[PROBEID_KEYLEN] = { 9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 1, 2, 3, 4, 5, 6 };

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cidr.h"
-#include "profile.h"
-#include "site.h"
+#include "lib/cidr.h"
+#include "profile/profile.h"
+#include "profile/site.h"
 #include "suites.h"
 
 static const char base_profile[] =

@@ -15,11 +15,11 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#include "plan.h"
-#include "profile.h"
-#include "site.h"
+#include "plan/plan.h"
+#include "profile/profile.h"
+#include "profile/site.h"
 #include "suites.h"
-#include "tlscert.h"
+#include "tls/tlscert.h"
 
 /* 2026-11-22 00:00:00 UTC: every validity below is relative to it. */
 #define T0  1795305600LL

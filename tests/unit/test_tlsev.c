@@ -12,7 +12,7 @@
 
 #include "fixture.h"
 #include "suites.h"
-#include "tlsev.h"
+#include "correlate/tlsev.h"
 
 #define CL_ADDR  "198.18.10.10"
 #define SRV_ADDR "198.18.20.10"

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "suites.h"
-#include "tlslog.h"
+#include "tls/tlslog.h"
 
 static char path[64];
 

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "suites.h"
-#include "tlsrec.h"
+#include "tls/tlsrec.h"
 
 #define HS_CAP  16384
 #define BUF_MAX 16384

@@ -1,0 +1,60 @@
+/* The two agents of a run: a sender on a source-zone host and a listener on
+ * a far-side host.  Each captures its own interface to a pcap and describes
+ * that capture in a meta file (agentmeta.h).  They run in the caller's
+ * network namespace; the lab forks one process per agent after setns(). */
+#ifndef RP_SEND_AGENT_H
+#define RP_SEND_AGENT_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/sudouser.h"
+#include "lib/log.h"
+#include "plan/plan.h"
+#include "probe/probeid.h"
+
+/* Counters a sender keeps in memory shared with the process that started
+ * it, for a live progress line. */
+struct agent_progress {
+	atomic_uint_fast64_t total;     /* probes this sender must send */
+	atomic_uint_fast64_t sent;      /* probes sent, first tries */
+	atomic_uint_fast64_t answered;  /* probes with an answer seen */
+	atomic_uint_fast64_t retried;   /* further tries sent */
+};
+
+struct agent_cfg {
+	const struct plan   *plan;
+	size_t               endpoint;     /* whose probes to send / whose host this is */
+	const char          *iface;
+	const char          *pcap_path;
+	const char          *pcap_name;    /* as recorded in the meta file */
+	const char          *meta_path;
+	const uint8_t       *key;          /* PROBEID_KEYLEN bytes */
+	unsigned             rate;         /* probes per second (sender) */
+	unsigned             linger_ms;    /* wait for late replies after the last probe */
+	unsigned             retries;      /* resend rounds for probes without an answer */
+	unsigned             max_seconds;  /* hard bound on the agent's life */
+	int                  ready_fd;     /* gets one byte once the capture is live, or -1 */
+	int                  stop_fd;      /* listener stops when readable or closed, or -1 */
+	bool                 signal_stops; /* listener: a signal is the normal way to stop */
+	struct agent_progress *progress;   /* sender: counters to update, or NULL */
+	const uint8_t       *skip;         /* sender: per probe id, 1 = already judged, or NULL */
+	/* TLS: the sender's or the listener's TLS log (tlslog.h), NULL for
+	 * none; the listener's responder serves tls_cert/tls_key, or a test
+	 * certificate made in memory when they are NULL. */
+	const char          *tls_log_path;
+	const char          *tls_cert, *tls_key;
+	const struct rp_log *log;
+	/* Who gets the capture and capture file (the user who ran sudo), set
+	 * while still root; NULL leaves them to the creator. */
+	const struct invoker *owner;
+};
+
+/* Both return a process exit status: 0 done, 3 failed or interrupted.  The
+ * meta file is written in every case once the capture was opened. */
+int agent_send(const struct agent_cfg *);
+int agent_listen(const struct agent_cfg *);
+
+#endif

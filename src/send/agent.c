@@ -1,0 +1,652 @@
+#include "send/agent.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <libnet.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "capture/capfile.h"
+#include "capture/capture.h"
+#include "send/ethpath.h"
+#include "lib/privdrop.h"
+#include "probe/probekind.h"
+#include "listen/responder.h"
+#include "send/sendfast.h"
+#include "send/sendsched.h"
+#include "lib/sigfd.h"
+#include "tls/tlsclient.h"
+
+#define NS_PER_S 1000000000LL
+
+static int64_t
+now_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (int64_t)ts.tv_sec * NS_PER_S + ts.tv_nsec;
+}
+
+static void
+meta_init(struct agent_meta *m, const struct agent_cfg *cfg, const char *role)
+{
+	const struct profile *prof = plan_profile(cfg->plan);
+	char a[ADDR_STRLEN];
+
+	memset(m, 0, sizeof(*m));
+	snprintf(m->role, sizeof(m->role), "%s", role);
+	snprintf(m->endpoint, sizeof(m->endpoint), "%s", profile_endpoint(prof, cfg->endpoint)->name);
+	snprintf(m->iface, sizeof(m->iface), "%s", cfg->iface);
+	snprintf(m->addr, sizeof(m->addr), "%s", addr_fmt(plan_addr(cfg->plan, cfg->endpoint), a));
+	snprintf(m->pcap, sizeof(m->pcap), "%s", cfg->pcap_name);
+}
+
+static void
+notify_ready(int fd)
+{
+	char c = 'r';
+
+	if (fd >= 0 && write(fd, &c, 1) != 1)
+		return;      /* the parent then times out waiting, and says so */
+}
+
+/* Waits up to until_ns (CLOCK_MONOTONIC) for capture traffic, a signal or a
+ * stop request, writing packets as they come.  Returns 2 on a signal, 1 if
+ * asked to stop through stop_fd, 0 when the time is up, -1 on a capture
+ * error (message in err). */
+static int
+wait_and_capture(struct capture *cap, int sigfd, int stop_fd, int64_t until_ns,
+    char *err, size_t errlen)
+{
+	for (;;) {
+		struct pollfd pf[3] = {
+			{ .fd = capture_fd(cap), .events = POLLIN },
+			{ .fd = sigfd, .events = POLLIN },
+			{ .fd = stop_fd, .events = POLLIN },
+		};
+		int64_t left = until_ns - now_ns(CLOCK_MONOTONIC);
+		struct timespec ts;
+		int n;
+
+		if (left <= 0)
+			return 0;
+		ts.tv_sec = (time_t)(left / NS_PER_S);
+		ts.tv_nsec = (long)(left % NS_PER_S);
+		n = ppoll(pf, stop_fd >= 0 ? 3 : 2, &ts, NULL);
+		if (n < 0 && errno != EINTR) {
+			snprintf(err, errlen, "poll: %s", strerror(errno));
+			return -1;
+		}
+		if (n > 0 && (pf[0].revents & POLLIN) && capture_drain(cap, err, errlen) < 0)
+			return -1;
+		if (n > 0 && pf[1].revents)
+			return 2;
+		if (n > 0 && stop_fd >= 0 && pf[2].revents)
+			return 1;
+	}
+}
+
+/* Opens what an agent writes (capture, capture file) while it may still
+ * create files, then gives up root: from here on it parses untrusted
+ * traffic.  Returns the capture file's descriptor, or -1. */
+static int
+open_outputs(struct agent_meta *m, struct capture **cap, const struct agent_cfg *cfg)
+{
+	char err[256] = "";
+	int fd = agentmeta_create(cfg->meta_path, err, sizeof(err));
+
+	if (fd < 0) {
+		log_warnx(cfg->log, "%s", err);
+		return -1;
+	}
+	*cap = capture_open(cfg->iface, probekind_filter(), cfg->pcap_path, err, sizeof(err));
+	if (!*cap) {
+		log_warnx(cfg->log, "%s", err);
+		close(fd);
+		unlink(cfg->meta_path);
+		return -1;
+	}
+	/* Handed over now: after the drop to nobody, nobody could. */
+	if (cfg->owner && (invoker_hand_over(cfg->owner, cfg->meta_path, err, sizeof(err)) != 0 ||
+	    invoker_hand_over(cfg->owner, cfg->pcap_path, err, sizeof(err)) != 0)) {
+		struct capture_stats st;
+		char cerr[64];
+
+		log_warnx(cfg->log, "%s", err);
+		capture_close(*cap, &st, cerr, sizeof(cerr));
+		close(fd);
+		unlink(cfg->pcap_path);
+		unlink(cfg->meta_path);
+		return -1;
+	}
+	m->started_us = now_ns(CLOCK_REALTIME) / 1000;
+	return fd;
+}
+
+static int
+drop_privileges(struct agent_meta *m, const struct agent_cfg *cfg)
+{
+	char err[160];
+
+	if (privdrop(m->privileges, sizeof(m->privileges), err, sizeof(err)) == 0)
+		return 0;
+	snprintf(m->error, sizeof(m->error), "%s", err);
+	log_warnx(cfg->log, "%s", err);
+	return -1;
+}
+
+static int
+finish(struct agent_meta *m, struct capture *cap, int metafd, const struct agent_cfg *cfg,
+    char *err, size_t errlen)
+{
+	char cerr[160] = "";
+	int ok = m->error[0] == '\0';
+
+	m->finished_us = now_ns(CLOCK_REALTIME) / 1000;
+	if (capture_close(cap, &m->cap, cerr, sizeof(cerr)) != 0) {
+		if (ok)
+			snprintf(m->error, sizeof(m->error), "%s", cerr);
+		ok = 0;
+	}
+	m->complete = ok && !m->interrupted;
+	/* Said first: on a full disk the capture file may not be writable
+	 * either, and this is the message that explains both. */
+	if (!ok)
+		log_warnx(cfg->log, "%s", m->error);
+	if (agentmeta_write_fd(m, metafd, err, errlen) != 0 || close(metafd) != 0) {
+		log_warnx(cfg->log, "%s: %s", cfg->meta_path, err);
+		return 3;
+	}
+	return m->complete ? 0 : 3;
+}
+
+/* A libnet context holds one packet's headers, which a kind patches from
+ * probe to probe; a probe of another kind or IP version starts a fresh
+ * packet.  IPv4 and IPv6 need contexts of their own (raw sockets of each
+ * family), opened when first needed. */
+struct crafter {
+	libnet_t                *l4, *l6, *cur;
+	libnet_ptag_t            tags[PROBE_MAX_TAGS];
+	const struct probe_kind *kind;
+	char                     err[LIBNET_ERRBUF_SIZE];
+};
+
+static libnet_t *
+crafter_for(struct crafter *cr, const struct rp_addr *src)
+{
+	bool v6 = addr_is_v6(src);
+	libnet_t **slot = v6 ? &cr->l6 : &cr->l4;
+
+	if (!*slot)
+		*slot = libnet_init(v6 ? LIBNET_RAW6 : LIBNET_RAW4, NULL, cr->err);
+	return *slot;
+}
+
+static int
+send_one(struct crafter *cr, const struct probe_carriers *c, const struct agent_cfg *cfg,
+    const struct probe *p)
+{
+	const struct probe_kind *k = probekind_for(p);
+	const struct rp_addr *src = plan_probe_src(cfg->plan, p);
+	libnet_t *l = crafter_for(cr, src);
+
+	if (!k || !l)
+		return -1;
+	if (k != cr->kind || l != cr->cur) {
+		libnet_clear_packet(l);
+		memset(cr->tags, 0, sizeof(cr->tags));
+		cr->kind = k;
+		cr->cur = l;
+	}
+	if (k->build(l, cr->tags, src, plan_probe_dst(cfg->plan, p), p->port, c) != 0)
+		return -1;
+	return libnet_write(l) < 0 ? -1 : 0;
+}
+
+/* Opens, while still root, a raw socket for every IP version this sender
+ * sends from. */
+static bool
+crafter_open_all(struct crafter *cr, const struct agent_cfg *cfg)
+{
+	const struct plan *pl = cfg->plan;
+	bool need[2] = { false, false };
+	uint32_t i;
+
+	for (i = 0; i < plan_nprobes(pl); i++) {
+		const struct probe *p = plan_probe(pl, i);
+		if (p->src == cfg->endpoint)
+			need[addr_is_v6(plan_probe_src(pl, p))] = true;
+	}
+	for (i = 0; i < plan_naddrs(pl, cfg->endpoint); i++) {
+		const struct rp_addr *a = plan_addr_at(pl, cfg->endpoint, i);
+		if (need[addr_is_v6(a)] && !crafter_for(cr, a))
+			return false;
+		need[addr_is_v6(a)] = false;
+	}
+	return true;
+}
+
+static const char *
+crafter_error(const struct crafter *cr)
+{
+	if (cr->cur)
+		return libnet_geterror(cr->cur);
+	return cr->err[0] ? cr->err : "no raw socket";
+}
+
+/* Everything a sender works with while it sends. */
+struct sender {
+	const struct agent_cfg *cfg;
+	struct agent_meta      *m;
+	struct capture         *cap;
+	struct crafter          cr;
+	struct probeid         *pid;
+	int                     sigfd, dlt;
+	int64_t                 deadline;
+	struct sendsched        sched;      /* when each probe may leave */
+	struct sendperm         order;      /* in which order they leave */
+	struct sendfast        *fast;       /* IPv4 probes in batches, or NULL */
+	struct linkout         *link;       /* their Ethernet path, or NULL */
+	uint8_t                *answered;   /* per probe id */
+	struct agent_progress   dummy;
+	struct agent_progress  *prog;
+	struct tlsc            *tls;        /* the TLS probes' thread, or NULL */
+};
+
+/* Watches the sender's own capture for answers (SYN-ACK, RST, ICMP), so
+ * that only probes without one are tried again. */
+static void
+on_own_packet(void *arg, const uint8_t *frame, size_t caplen)
+{
+	struct sender *s = arg;
+	const struct probe_self self = { .pl = s->cfg->plan, .endpoint = s->cfg->endpoint };
+	struct probe_match pm;
+	struct pkt p;
+
+	/* What this host sent itself is never an answer: skipped before the
+	 * keyed decoding, which would cost as much as sending it. */
+	if (pkt_dissect(s->dlt, frame, caplen, &p) != 0 || probe_self_is(&self, &p.ip.src))
+		return;
+	memset(&pm, 0, sizeof(pm));
+	if (probekind_decode(0, &p, s->pid, plan_nprobes(s->cfg->plan), &self, true, &pm) != DECODE_MATCH)
+		return;
+	if ((pm.ev == EV_ANSWER || pm.ev == EV_RESET || pm.ev == EV_UNREACH) && !s->answered[pm.id]) {
+		s->answered[pm.id] = 1;
+		atomic_fetch_add(&s->prog->answered, 1);
+	}
+}
+
+/* Waits for the next slot of the rate; 0 to go on, -1 to stop sending. */
+static int
+pace(struct sender *s)
+{
+	int w;
+
+	/* Drained before every batch, also when sending is behind the rate
+	 * and there is no time to wait: otherwise the kernel's ring fills with
+	 * our own SYNs and drops the evidence. */
+	if (capture_drain(s->cap, s->m->error, sizeof(s->m->error)) < 0)
+		return -1;
+	w = wait_and_capture(s->cap, s->sigfd, -1, sendsched_due(&s->sched), s->m->error,
+	    sizeof(s->m->error));
+
+	if (w < 0)
+		return -1;
+	if (w == 2) {
+		s->m->interrupted = true;
+		log_warnx(s->cfg->log, "interrupted after %ju probes", (uintmax_t)s->m->sent);
+		return -1;
+	}
+	if (now_ns(CLOCK_MONOTONIC) > s->deadline) {
+		snprintf(s->m->error, sizeof(s->m->error), "sender reached its time limit of %u s",
+		    s->cfg->max_seconds);
+		return -1;
+	}
+	return 0;
+}
+
+/* Counts probes the kernel took (ok) or refused (bad, with why). */
+static void
+count_sent(struct sender *s, bool retry, unsigned ok, unsigned bad, const char *why)
+{
+	if (!retry)
+		s->m->sent += ok;
+	atomic_fetch_add(retry ? &s->prog->retried : &s->prog->sent, ok);
+	if (bad && s->m->send_errors == 0)
+		log_warnx(s->cfg->log, "send: %s", why);
+	s->m->send_errors += bad;
+}
+
+/* Sends the probes the fast path holds. */
+static void
+flush(struct sender *s, bool retry)
+{
+	char err[160] = "";
+	struct sendfast_count n;
+
+	if (!s->fast || sendfast_pending(s->fast) == 0)
+		return;
+	n = sendfast_flush(s->fast, err, sizeof(err));
+	count_sent(s, retry, n.sent, n.failed, err);
+}
+
+/* Queues a probe on the fast path when it can take it, else sends it
+ * through libnet (after what is queued, so the order stays the plan's). */
+static void
+send_probe(struct sender *s, const struct probe *p, const struct probe_carriers *c, bool retry)
+{
+	const struct probe_kind *k = probekind_for(p);
+	const struct rp_addr *src = plan_probe_src(s->cfg->plan, p), *dst = plan_probe_dst(s->cfg->plan, p);
+	char err[160] = "";
+
+	if (s->fast && sendfast_can(k, src, dst)) {
+		if (sendfast_add(s->fast, k, src, dst, p->port, c, err, sizeof(err)) != 0)
+			count_sent(s, retry, 0, 1, err);
+		return;
+	}
+	flush(s, retry);
+	if (send_one(&s->cr, c, s->cfg, p) == 0)
+		count_sent(s, retry, 1, 0, NULL);
+	else
+		count_sent(s, retry, 0, 1, crafter_error(&s->cr));
+}
+
+/* Whether this pass sends probe i. */
+static bool
+pass_sends(const struct sender *s, const struct probe *p, uint32_t i, bool retry)
+{
+	return p->src == s->cfg->endpoint && !(retry && s->answered[i]) &&
+	    !(s->cfg->skip && s->cfg->skip[i]) && !tlsc_is_tls(p);
+}
+
+/* One pass over this sender's probes (all of them on the first try, those
+ * still unanswered on a retry), paced at cfg->rate while the capture keeps
+ * draining, a batch at a time: its probes' ids are encoded together.
+ * Returns -1 when sending must stop. */
+static int
+send_pass(struct sender *s, bool retry)
+{
+	const struct plan *pl = s->cfg->plan;
+	const struct probe *batch[SENDSCHED_MAX_BATCH];
+	uint32_t ids[SENDSCHED_MAX_BATCH];
+	struct probe_carriers c[SENDSCHED_MAX_BATCH];
+	uint32_t k = 0, i;
+	unsigned n, j;
+
+	while (k < plan_nprobes(pl)) {
+		for (n = 0; n < s->sched.batch && k < plan_nprobes(pl); k++) {
+			const struct probe *p = plan_probe(pl, i = (uint32_t)sendperm_at(&s->order, k));
+			if (pass_sends(s, p, i, retry)) {
+				batch[n] = p;
+				ids[n++] = p->id;
+			}
+		}
+		if (n == 0 || pace(s) != 0)
+			return n == 0 ? 0 : -1;
+		probeid_encode_many(s->pid, ids, n, c);
+		for (j = 0; j < n; j++)
+			send_probe(s, batch[j], &c[j], retry);
+		sendsched_sent(&s->sched, n);
+		flush(s, retry);
+	}
+	return 0;
+}
+
+static uint64_t
+unanswered(const struct sender *s)
+{
+	const struct plan *pl = s->cfg->plan;
+	uint64_t n = 0;
+	uint32_t i;
+
+	for (i = 0; i < plan_nprobes(pl); i++)
+		n += plan_probe(pl, i)->src == s->cfg->endpoint && !s->answered[i] &&
+		    !(s->cfg->skip && s->cfg->skip[i]) && !tlsc_is_tls(plan_probe(pl, i));
+	return n;
+}
+
+/* Waits linger for answers after a pass; -1 when interrupted or broken. */
+static int
+linger(struct sender *s)
+{
+	int w = wait_and_capture(s->cap, s->sigfd, -1,
+	    now_ns(CLOCK_MONOTONIC) + (int64_t)s->cfg->linger_ms * 1000000, s->m->error,
+	    sizeof(s->m->error));
+
+	if (w == 2)
+		s->m->interrupted = true;
+	return w == 0 ? 0 : -1;
+}
+
+/* Keeps capturing until the TLS probes' thread is done with every try;
+ * -1 when interrupted or out of time. */
+static int
+await_tls(struct sender *s)
+{
+	while (!tlsc_done(s->tls)) {
+		int w = wait_and_capture(s->cap, s->sigfd, tlsc_done_fd(s->tls), s->deadline,
+		    s->m->error, sizeof(s->m->error));
+
+		if (w == 2)
+			s->m->interrupted = true;
+		if (w == 0 && !s->m->error[0])
+			snprintf(s->m->error, sizeof(s->m->error), "sender reached its time limit of %u s",
+			    s->cfg->max_seconds);
+		if (w == 2 || w <= 0) {
+			tlsc_stop(s->tls);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void
+send_rounds(struct sender *s)
+{
+	unsigned round;
+	uint32_t i;
+
+	for (i = 0; i < plan_nprobes(s->cfg->plan); i++)
+		if (plan_probe(s->cfg->plan, i)->src == s->cfg->endpoint &&
+		    !(s->cfg->skip && s->cfg->skip[i]))
+			atomic_fetch_add(&s->prog->total, 1);
+	if (send_pass(s, false) != 0 || (s->tls && await_tls(s) != 0) || linger(s) != 0)
+		return;
+	/* Only probes with no answer at all are tried again: the sender cannot
+	 * see the far side, so a silent drop is retried too, which is what
+	 * tells it apart from a lost packet. */
+	for (round = 0; round < s->cfg->retries && unanswered(s) > 0; round++) {
+		sendsched_restart(&s->sched, now_ns(CLOCK_MONOTONIC));
+		if (send_pass(s, true) != 0 || linger(s) != 0)
+			return;
+	}
+}
+
+/* The TLS log is created while the sender may still create files. */
+static int
+open_tls(struct sender *s)
+{
+	if (!s->cfg->tls_log_path || tlsc_count(s->cfg) == 0)
+		return 0;
+	s->tls = tlsc_open(s->cfg, s->cfg->tls_log_path, s->m->error, sizeof(s->m->error));
+	if (s->tls && s->cfg->owner &&
+	    invoker_hand_over(s->cfg->owner, s->cfg->tls_log_path, s->m->error, sizeof(s->m->error)) != 0)
+		return -1;
+	return s->tls ? 0 : -1;
+}
+
+static int
+start_tls(struct sender *s)
+{
+	return s->tls ? tlsc_start(s->tls, s->m->error, sizeof(s->m->error)) : 0;
+}
+
+/* Stops the TLS thread when the sender stops early, and writes its log in
+ * every case: an interrupted run keeps the tries it made. */
+static void
+finish_tls(struct sender *s)
+{
+	char err[160] = "";
+	uint64_t first = 0;
+
+	if (!s->tls)
+		return;
+	if (s->m->interrupted || s->m->error[0])
+		tlsc_stop(s->tls);
+	if (tlsc_finish(s->tls, &first, err, sizeof(err)) != 0 && !s->m->error[0])
+		snprintf(s->m->error, sizeof(s->m->error), "%s", err);
+	s->tls = NULL;
+	s->m->sent += first;
+}
+
+/* The packet socket is opened with the raw ones, as root; without it
+ * (not Ethernet, no privilege) IPv4 probes take the raw socket. */
+static void
+open_link(struct sender *s)
+{
+	char err[160] = "";
+
+	if (!s->cr.l4)
+		return;
+	s->link = linkout_open(s->cfg->iface, err, sizeof(err));
+	if (!s->link)
+		log_debug(s->cfg->log, "no Ethernet path: %s", err);
+}
+
+/* The packet socket is opened at the same point as the raw ones: the last
+ * moment there is root. */
+static int
+drop_after_link(struct sender *s)
+{
+	open_link(s);
+	return drop_privileges(s->m, s->cfg);
+}
+
+/* The fast path shares libnet's raw IPv4 socket; without it every probe
+ * goes through libnet, only slower. */
+static void
+open_fast(struct sender *s)
+{
+	char err[160] = "";
+
+	if (!s->cr.l4)
+		return;
+	s->fast = sendfast_new(libnet_getfd(s->cr.l4), err, sizeof(err));
+	if (!s->fast) {
+		log_debug(s->cfg->log, "no fast path: %s", err);
+		return;
+	}
+	sendfast_set_link(s->fast, s->link);
+	s->link = NULL;
+}
+
+/* How the fast path's probes left: what a slow run looks for first. */
+static void
+log_paths(const struct sender *s)
+{
+	struct sendfast_paths p;
+
+	if (!s->fast)
+		return;
+	p = sendfast_paths(s->fast);
+	log_info(s->cfg->log, "sent %ju as Ethernet frames on %s, %ju on the raw IP socket%s%s",
+	    (uintmax_t)p.eth, s->cfg->iface, (uintmax_t)p.ip,
+	    p.link_error ? "; Ethernet path given up: " : "", p.link_error ? p.link_error : "");
+}
+
+int
+agent_send(const struct agent_cfg *cfg)
+{
+	char err[256] = "";
+	struct agent_meta m;
+	struct sender s = { .cfg = cfg, .m = &m };
+	int w, metafd;
+
+	s.sigfd = sigfd_open();
+	s.deadline = now_ns(CLOCK_MONOTONIC) + (int64_t)cfg->max_seconds * NS_PER_S;
+	s.prog = cfg->progress ? cfg->progress : &s.dummy;
+	meta_init(&m, cfg, "send");
+	if (s.sigfd < 0 || (metafd = open_outputs(&m, &s.cap, cfg)) < 0)
+		return 3;
+	s.dlt = capture_datalink(s.cap);
+	s.pid = probeid_new(cfg->key);
+	s.answered = calloc(plan_nprobes(cfg->plan) + 1, 1);
+	/* The raw socket is opened before the first probe, so that a missing
+	 * privilege is an error here and not a run of failed sends. */
+	if (!crafter_open_all(&s.cr, cfg) || !s.pid || !s.answered) {
+		snprintf(m.error, sizeof(m.error), "%s", !s.pid || !s.answered ? "out of memory" : s.cr.err);
+	} else if (open_tls(&s) == 0 && drop_after_link(&s) == 0 && start_tls(&s) == 0) {
+		open_fast(&s);
+		capture_set_sink(s.cap, on_own_packet, &s);
+		notify_ready(cfg->ready_fd);
+		sendsched_init(&s.sched, cfg->rate, now_ns(CLOCK_MONOTONIC));
+		sendperm_init(&s.order, plan_nprobes(cfg->plan), cfg->key);
+		send_rounds(&s);
+	}
+	finish_tls(&s);
+	log_paths(&s);
+	sendfast_free(s.fast);
+	linkout_free(s.link);
+	if (s.cr.l4)
+		libnet_destroy(s.cr.l4);
+	if (s.cr.l6)
+		libnet_destroy(s.cr.l6);
+	w = finish(&m, s.cap, metafd, cfg, err, sizeof(err));
+	probeid_free(s.pid);
+	free(s.answered);
+	close(s.sigfd);
+	return w;
+}
+
+/* Which planned TLS ports the responder serves and which it left alone. */
+static void
+log_responder(const struct agent_cfg *cfg, const struct responder *r)
+{
+	char buf[512];
+
+	if (r && responder_summary(r, buf, sizeof(buf)) > 0)
+		log_info(cfg->log, "%s", buf);
+}
+
+int
+agent_listen(const struct agent_cfg *cfg)
+{
+	char err[256] = "";
+	struct agent_meta m;
+	struct capture *cap = NULL;
+	struct responder *resp;
+	int sigfd = sigfd_open(), w, metafd;
+
+	meta_init(&m, cfg, "listen");
+	if (sigfd < 0 || (metafd = open_outputs(&m, &cap, cfg)) < 0)
+		return 3;
+	/* The responder binds its ports (443 takes root) before the drop. */
+	resp = responder_open(cfg, m.error, sizeof(m.error));
+	if (resp && cfg->owner)
+		invoker_hand_over(cfg->owner, cfg->tls_log_path, m.error, sizeof(m.error));
+	if (m.error[0] || drop_privileges(&m, cfg) != 0 ||
+	    (resp && responder_start(resp, m.error, sizeof(m.error)) != 0)) {
+		responder_finish(resp, err, sizeof(err));
+		w = finish(&m, cap, metafd, cfg, err, sizeof(err));
+		close(sigfd);
+		return 3;
+	}
+	log_responder(cfg, resp);
+	notify_ready(cfg->ready_fd);
+	w = wait_and_capture(cap, sigfd, cfg->stop_fd,
+	    now_ns(CLOCK_MONOTONIC) + (int64_t)cfg->max_seconds * NS_PER_S, m.error, sizeof(m.error));
+	/* Standalone, the duration is the plan for how long to listen. */
+	if (w == 0 && !cfg->signal_stops)
+		snprintf(m.error, sizeof(m.error), "listener reached its time limit of %u s", cfg->max_seconds);
+	/* Standalone, a signal is how a listener is told the run is over. */
+	m.interrupted = w == 2 && !cfg->signal_stops;
+	if (responder_finish(resp, err, sizeof(err)) != 0 && !m.error[0])
+		snprintf(m.error, sizeof(m.error), "%s", err);
+	w = finish(&m, cap, metafd, cfg, err, sizeof(err));
+	close(sigfd);
+	return w;
+}
