@@ -9,9 +9,9 @@
 
 #include "capture/capture.h"
 
-#define AGENTMETA_SCHEMA "ruleproof-capture/1"
+#define CAPFILE_SCHEMA "ruleproof-capture/1"
 
-struct agent_meta {
+struct capfile {
 	char     role[8];          /* "send" or "listen" */
 	char     endpoint[64];
 	char     iface[32];
@@ -30,9 +30,9 @@ struct agent_meta {
 
 /* The file is created (never overwritten) before an agent gives up root,
  * and written at its end through the open descriptor. */
-int agentmeta_create(const char *path, char *err, size_t errlen);
-int agentmeta_write_fd(const struct agent_meta *, int fd, char *err, size_t errlen);
-int agentmeta_write(const struct agent_meta *, const char *path, char *err, size_t errlen);
-int agentmeta_read(struct agent_meta *, const char *path, char *err, size_t errlen);
+int capfile_create(const char *path, char *err, size_t errlen);
+int capfile_write_fd(const struct capfile *, int fd, char *err, size_t errlen);
+int capfile_write(const struct capfile *, const char *path, char *err, size_t errlen);
+int capfile_read(struct capfile *, const char *path, char *err, size_t errlen);
 
 #endif

@@ -84,8 +84,8 @@ void         corr_free(struct corr *);
 
 /* Declares an agent's capture of endpoint, replacing any (NULL meta: no
  * capture); corr_add_capture adds one more segment. */
-void corr_set_capture(struct corr *, size_t endpoint, bool at_sender, const struct agent_meta *);
-void corr_add_capture(struct corr *, size_t endpoint, bool at_sender, const struct agent_meta *);
+void corr_set_capture(struct corr *, size_t endpoint, bool at_sender, const struct capfile *);
+void corr_add_capture(struct corr *, size_t endpoint, bool at_sender, const struct capfile *);
 /* Feeds one piece of evidence captured at endpoint. */
 void corr_event(struct corr *, const struct probe_match *, const struct pkt *, int64_t ts_us,
                 size_t endpoint, bool at_sender);
@@ -127,9 +127,9 @@ struct rule_summary corr_total(const struct corr *);
  * run seen at a host its probe does not involve. */
 uint64_t corr_foreign(const struct corr *);
 /* The first segment, how many there are, and one of them. */
-const struct agent_meta *corr_capture(const struct corr *, size_t endpoint, bool at_sender);
+const struct capfile *corr_capture(const struct corr *, size_t endpoint, bool at_sender);
 size_t                   corr_ncaptures(const struct corr *, size_t endpoint, bool at_sender);
-const struct agent_meta *corr_capture_at(const struct corr *, size_t endpoint, bool at_sender,
+const struct capfile *corr_capture_at(const struct corr *, size_t endpoint, bool at_sender,
                                          size_t seg);
 
 const char *evidence_name(enum evidence);

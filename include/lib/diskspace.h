@@ -8,9 +8,9 @@
 
 /* Bytes a run of nprobes (each tried up to tries times) needs for its
  * captures and reports, generously. */
-uint64_t space_needed(uint64_t nprobes, unsigned tries);
+uint64_t diskspace_needed(uint64_t nprobes, unsigned tries);
 /* 0 if dir is writable and has room for `need` bytes, else -1 with a
  * message naming what is missing. */
-int space_check(const char *dir, uint64_t need, char *err, size_t errlen);
+int diskspace_check(const char *dir, uint64_t need, char *err, size_t errlen);
 
 #endif

@@ -15,17 +15,17 @@ struct flow_key {
 	uint64_t a, b;
 };
 
-struct flowset;
+struct keyset;
 
 struct flow_key flow_key(size_t src, size_t dst, size_t dst_addr, uint8_t proto, uint16_t port);
-struct flowset *flowset_new(void);
-void            flowset_free(struct flowset *);
+struct keyset *keyset_new(void);
+void            keyset_free(struct keyset *);
 /* Returns 1 if added, 0 if already present, -1 on allocation failure. */
-int             flowset_add_flow(struct flowset *, struct flow_key);
-bool            flowset_has_flow(const struct flowset *, struct flow_key);
+int             keyset_add_flow(struct keyset *, struct flow_key);
+bool            keyset_has_flow(const struct keyset *, struct flow_key);
 /* A plain key k is the flow key { k, 0 }; keys must be below 2^63. */
-int             flowset_add(struct flowset *, uint64_t key);
-bool            flowset_has(const struct flowset *, uint64_t key);
-size_t          flowset_count(const struct flowset *);
+int             keyset_add(struct keyset *, uint64_t key);
+bool            keyset_has(const struct keyset *, uint64_t key);
+size_t          keyset_count(const struct keyset *);
 
 #endif

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-struct invoker {
+struct sudo_user {
 	uid_t uid;
 	gid_t gid;
 };
@@ -15,15 +15,15 @@ struct invoker {
 /* From the values of SUDO_UID and SUDO_GID (either may be NULL): 1 and inv
  * set when they name a user other than root, 0 when there is none (unset,
  * or root ran sudo), -1 when they are malformed (err says which). */
-int invoker_parse(const char *sudo_uid, const char *sudo_gid, struct invoker *inv,
+int sudouser_parse(const char *sudo_uid, const char *sudo_gid, struct sudo_user *inv,
                   char *err, size_t errlen);
 /* The same from this process's environment, and only when it runs as root
  * (nobody else can hand files over). */
-int invoker_get(struct invoker *inv, char *err, size_t errlen);
+int sudouser_get(struct sudo_user *inv, char *err, size_t errlen);
 /* Hands path, and when it is a directory everything under it, to the
- * invoker (symbolic links themselves, never what they point to).  Returns 0
+ * user behind sudo (symbolic links themselves, never what they point to).  Returns 0
  * or -1 (err names the first path that could not be handed over; the rest
  * are still tried). */
-int invoker_hand_over(const struct invoker *inv, const char *path, char *err, size_t errlen);
+int sudouser_hand_over(const struct sudo_user *inv, const char *path, char *err, size_t errlen);
 
 #endif

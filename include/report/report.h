@@ -56,7 +56,7 @@ struct probe_locator {
 
 /* One capture of the run, senders' first, in endpoint order. */
 struct report_capture {
-	const struct agent_meta *meta;
+	const struct capfile *meta;
 	bool                     at_sender;
 	char                     sha256[65];   /* of its pcap, "" if the file is not there */
 };

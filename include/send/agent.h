@@ -1,6 +1,6 @@
 /* The two agents of a run: a sender on a source-zone host and a listener on
  * a far-side host.  Each captures its own interface to a pcap and describes
- * that capture in a meta file (agentmeta.h).  They run in the caller's
+ * that capture in a meta file (capture/capfile.h).  They run in the caller's
  * network namespace; the lab forks one process per agent after setns(). */
 #ifndef RP_SEND_AGENT_H
 #define RP_SEND_AGENT_H
@@ -49,7 +49,7 @@ struct agent_cfg {
 	const struct rp_log *log;
 	/* Who gets the capture and capture file (the user who ran sudo), set
 	 * while still root; NULL leaves them to the creator. */
-	const struct invoker *owner;
+	const struct sudo_user *owner;
 };
 
 /* Both return a process exit status: 0 done, 3 failed or interrupted.  The

@@ -14,26 +14,26 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define LINKOUT_HLEN 14          /* Ethernet header */
+#define ETHPATH_HLEN 14          /* Ethernet header */
 
-struct linkout;
+struct ethpath;
 
 /* As root (before the privilege drop): the packet socket bound to iface and
  * what resolving needs.  NULL with a message in err when iface is not an
  * Ethernet interface or a socket cannot be opened. */
-struct linkout *linkout_open(const char *iface, char *err, size_t errlen);
-void            linkout_free(struct linkout *);
-int             linkout_fd(const struct linkout *);
-int             linkout_ifindex(const struct linkout *);
+struct ethpath *ethpath_open(const char *iface, char *err, size_t errlen);
+void            ethpath_free(struct ethpath *);
+int             ethpath_fd(const struct ethpath *);
+int             ethpath_ifindex(const struct ethpath *);
 
 /* Writes the Ethernet header for an IPv4 packet from src to dst (network
  * byte order, 4 bytes each) into hdr; false when this destination must take
  * the raw IP path. */
-bool linkout_header(struct linkout *, const uint8_t src[4], const uint8_t dst[4],
-                    uint8_t hdr[LINKOUT_HLEN]);
+bool ethpath_header(struct ethpath *, const uint8_t src[4], const uint8_t dst[4],
+                    uint8_t hdr[ETHPATH_HLEN]);
 
 /* What an RTM_NEWROUTE answer says about the route, from a netlink buffer. */
-struct linkout_route {
+struct ethpath_route {
 	uint8_t  type;           /* RTN_UNICAST, ... */
 	int      oif;            /* 0 when absent */
 	bool     has_gw;
@@ -43,6 +43,6 @@ struct linkout_route {
 /* Parses the first message of the answer to request seq; 0, or -1 when it
  * is malformed, for another request or neither a route nor an error.  The
  * bytes come from the kernel, but are parsed like any other. */
-int linkout_parse_route(const uint8_t *buf, size_t len, uint32_t seq, struct linkout_route *);
+int ethpath_parse_route(const uint8_t *buf, size_t len, uint32_t seq, struct ethpath_route *);
 
 #endif

@@ -3,7 +3,7 @@
  * the kind patches its own fields (probekind.h: patch) and this module the
  * destination, the IP id and both checksums; the packets of a batch leave
  * with one sendmmsg(2), as Ethernet frames on a packet socket when the
- * next hop is known (linkout.h), else on the raw IP socket.  Probes it cannot take (IPv6, a
+ * next hop is known (send/ethpath.h), else on the raw IP socket.  Probes it cannot take (IPv6, a
  * kind without patch) go through libnet as before. */
 #ifndef RP_SEND_SENDFAST_H
 #define RP_SEND_SENDFAST_H
@@ -26,11 +26,11 @@ struct sendfast;
 struct sendfast *sendfast_new(int fd, char *err, size_t errlen);
 void             sendfast_free(struct sendfast *);
 
-struct linkout;
-/* Hands over the Ethernet path (linkout.h), or none with NULL: IPv4 probes
+struct ethpath;
+/* Hands over the Ethernet path (send/ethpath.h), or none with NULL: IPv4 probes
  * whose next hop it resolves leave as frames on its packet socket, the
  * rest, and all of them once that socket refuses one, on the raw one. */
-void sendfast_set_link(struct sendfast *, struct linkout *);
+void sendfast_set_link(struct sendfast *, struct ethpath *);
 
 /* Whether a probe of kind k between these addresses can take the fast path. */
 bool sendfast_can(const struct probe_kind *k, const struct rp_addr *src,

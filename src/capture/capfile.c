@@ -11,11 +11,11 @@
 #include "lib/utf8.h"
 
 static json_t *
-encode(const struct agent_meta *m)
+encode(const struct capfile *m)
 {
 	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:{s:I, s:I, s:I, s:I},"
 	    " s:I, s:I, s:b, s:b, s:s}",
-	    "schema", AGENTMETA_SCHEMA, "role", m->role, "endpoint", m->endpoint,
+	    "schema", CAPFILE_SCHEMA, "role", m->role, "endpoint", m->endpoint,
 	    "interface", m->iface, "address", m->addr, "pcap", m->pcap,
 	    "started_us", (json_int_t)m->started_us, "finished_us", (json_int_t)m->finished_us,
 	    "capture", "packets", (json_int_t)m->cap.packets, "received", (json_int_t)m->cap.recv,
@@ -31,7 +31,7 @@ encode(const struct agent_meta *m)
 }
 
 int
-agentmeta_create(const char *path, char *err, size_t errlen)
+capfile_create(const char *path, char *err, size_t errlen)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 
@@ -41,7 +41,7 @@ agentmeta_create(const char *path, char *err, size_t errlen)
 }
 
 int
-agentmeta_write_fd(const struct agent_meta *m, int fd, char *err, size_t errlen)
+capfile_write_fd(const struct capfile *m, int fd, char *err, size_t errlen)
 {
 	json_t *o = encode(m);
 	int rc;
@@ -60,13 +60,13 @@ agentmeta_write_fd(const struct agent_meta *m, int fd, char *err, size_t errlen)
 }
 
 int
-agentmeta_write(const struct agent_meta *m, const char *path, char *err, size_t errlen)
+capfile_write(const struct capfile *m, const char *path, char *err, size_t errlen)
 {
-	int fd = agentmeta_create(path, err, errlen), rc;
+	int fd = capfile_create(path, err, errlen), rc;
 
 	if (fd < 0)
 		return -1;
-	rc = agentmeta_write_fd(m, fd, err, errlen);
+	rc = capfile_write_fd(m, fd, err, errlen);
 	if (close(fd) != 0 && rc == 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		rc = -1;
@@ -81,7 +81,7 @@ copy_str(char *dst, size_t n, const char *src)
 }
 
 int
-agentmeta_read(struct agent_meta *m, const char *path, char *err, size_t errlen)
+capfile_read(struct capfile *m, const char *path, char *err, size_t errlen)
 {
 	json_error_t je;
 	json_t *o = json_load_file(path, 0, &je);
@@ -106,8 +106,8 @@ agentmeta_read(struct agent_meta *m, const char *path, char *err, size_t errlen)
 		json_decref(o);
 		return -1;
 	}
-	if (strcmp(schema, AGENTMETA_SCHEMA) != 0) {
-		snprintf(err, errlen, "%s: schema '%s', expected '%s'", path, schema, AGENTMETA_SCHEMA);
+	if (strcmp(schema, CAPFILE_SCHEMA) != 0) {
+		snprintf(err, errlen, "%s: schema '%s', expected '%s'", path, schema, CAPFILE_SCHEMA);
 		json_decref(o);
 		return -1;
 	}

@@ -188,19 +188,19 @@ pick_endpoint(const struct cli_inputs *in, const struct agent_opts *o, bool send
 /* One directory of the output path; one this agent creates under sudo
  * belongs to the user who ran sudo, like the files in it (agent.h). */
 static int
-make_dir(const char *path, const struct invoker *owner, const struct rp_log *log)
+make_dir(const char *path, const struct sudo_user *owner, const struct rp_log *log)
 {
 	char err[512];
 
 	if (mkdir(path, 0755) != 0)
 		return errno == EEXIST ? 0 : (log_warn(log, "%s", path), -1);
-	if (owner && invoker_hand_over(owner, path, err, sizeof(err)) != 0)
+	if (owner && sudouser_hand_over(owner, path, err, sizeof(err)) != 0)
 		return log_warnx(log, "%s", err), -1;
 	return 0;
 }
 
 static int
-make_out_dir(const char *dir, const struct invoker *owner, const struct rp_log *log)
+make_out_dir(const char *dir, const struct sudo_user *owner, const struct rp_log *log)
 {
 	char path[1024], *p;
 
@@ -225,7 +225,7 @@ struct agent_files {
  * overwritten. */
 static int
 prepare_files(const struct cli_inputs *in, const struct run_params *rp, const struct agent_opts *o,
-    size_t ep, bool sender, const struct invoker *owner, struct agent_files *f,
+    size_t ep, bool sender, const struct sudo_user *owner, struct agent_files *f,
     const struct rp_log *log)
 {
 	const char *name = profile_endpoint(in->prof, ep)->name;
@@ -262,7 +262,7 @@ prepare_files(const struct cli_inputs *in, const struct run_params *rp, const st
 
 		for (i = 0; i < plan_nprobes(in->pl); i++)
 			n += (sender ? plan_probe(in->pl, i)->src : plan_probe(in->pl, i)->dst) == ep;
-		if (space_check(f->dir, space_needed(n, rp->retries + 1), err, sizeof(err)) != 0) {
+		if (diskspace_check(f->dir, diskspace_needed(n, rp->retries + 1), err, sizeof(err)) != 0) {
 			log_warnx(log, "%s", err);
 			return -1;
 		}
@@ -355,7 +355,7 @@ run_agent(int argc, char **argv, bool sender, const struct rp_log *log)
 	struct agent_files f;
 	struct agent_cfg cfg;
 	struct rp_log lg = *log;
-	struct invoker owner;
+	struct sudo_user owner;
 	char who[96], err[256];
 	long ep;
 	int rc = parse_agent_opts(argc, argv, sender, &o, log), sudo;
@@ -368,7 +368,7 @@ run_agent(int argc, char **argv, bool sender, const struct rp_log *log)
 	/* A dry run sends nothing: it needs no privilege, so it keeps none. */
 	if (o.dry_run && rootguard("send --dry-run", log) != 0)
 		return EXIT_USAGE;
-	sudo = o.dry_run ? 0 : invoker_get(&owner, err, sizeof(err));
+	sudo = o.dry_run ? 0 : sudouser_get(&owner, err, sizeof(err));
 	if (sudo < 0) {
 		log_warnx(log, "%s", err);
 		return EXIT_USAGE;

@@ -196,7 +196,7 @@ prepare_run(const struct lab_opts *o, const char *profile, const struct cli_inpu
 		return EXIT_RUN;
 	}
 	/* Room is checked before anything is sent; an empty run is not kept. */
-	if (space_check(dir, space_needed(plan_nprobes(in->pl), (unsigned)o->retries + 1), err,
+	if (diskspace_check(dir, diskspace_needed(plan_nprobes(in->pl), (unsigned)o->retries + 1), err,
 	    sizeof(err)) != 0) {
 		log_warnx(log, "%s", err);
 		rmdir(dir);
@@ -327,7 +327,7 @@ resume_lab(const struct lab_opts *o, const struct rp_log *log)
 		return EXIT_RUN;
 	}
 	if (segment >= CORR_MAX_SEGMENTS ||
-	    space_check(dir, space_needed(left, rp.retries + 1), err, sizeof(err)) != 0) {
+	    diskspace_check(dir, diskspace_needed(left, rp.retries + 1), err, sizeof(err)) != 0) {
 		log_warnx(log, "%s", segment >= CORR_MAX_SEGMENTS ? "resumed too often" : err);
 		rc = EXIT_RUN;
 		goto out;
@@ -375,7 +375,7 @@ check_tls_files(const struct lab_opts *o, const struct rp_log *log)
  * handed over at the end of every run, interrupted or failed ones too.
  * Returns rc, or EXIT_RUN when a file could not be handed over. */
 static int
-hand_over(const struct invoker *owner, const char *base, bool base_made, const char *dir,
+hand_over(const struct sudo_user *owner, const char *base, bool base_made, const char *dir,
     int rc, const struct rp_log *log)
 {
 	char err[512];
@@ -383,8 +383,8 @@ hand_over(const struct invoker *owner, const char *base, bool base_made, const c
 
 	if (!owner)
 		return rc;
-	if ((base_made && invoker_hand_over(owner, base, err, sizeof(err)) != 0) ||
-	    (dir[0] && stat(dir, &st) == 0 && invoker_hand_over(owner, dir, err, sizeof(err)) != 0)) {
+	if ((base_made && sudouser_hand_over(owner, base, err, sizeof(err)) != 0) ||
+	    (dir[0] && stat(dir, &st) == 0 && sudouser_hand_over(owner, dir, err, sizeof(err)) != 0)) {
 		log_warnx(log, "%s", err);
 		return rc == EXIT_PASS ? EXIT_RUN : rc;
 	}
@@ -397,7 +397,7 @@ cmd_lab(int argc, char **argv, const struct rp_log *log)
 	struct lab_opts o;
 	struct cli_inputs in;
 	struct run_params rp;
-	struct invoker owner;
+	struct sudo_user owner;
 	struct stat st;
 	char dir[1024] = "", err[256];
 	bool interrupted = false, base_made;
@@ -412,7 +412,7 @@ cmd_lab(int argc, char **argv, const struct rp_log *log)
 			fputs(lab_usage, stderr);
 		return rc < 0 ? EXIT_USAGE : EXIT_PASS;
 	}
-	sudo = invoker_get(&owner, err, sizeof(err));
+	sudo = sudouser_get(&owner, err, sizeof(err));
 	if (sudo < 0) {
 		log_warnx(log, "lab: %s", err);
 		return EXIT_USAGE;

@@ -217,7 +217,7 @@ warn_captures(const struct corr *c, const struct plan *pl, const char *dir, size
 {
 	const char *name = profile_endpoint(plan_profile(pl), ep)->name;
 	char pcap[256], meta[256], path[1400], err[512];
-	struct agent_meta tmp;
+	struct capfile tmp;
 	unsigned seg;
 	size_t k;
 
@@ -230,11 +230,11 @@ warn_captures(const struct corr *c, const struct plan *pl, const char *dir, size
 				    "are inconclusive", path);
 			break;
 		}
-		if (agentmeta_read(&tmp, path, err, sizeof(err)) != 0)
+		if (capfile_read(&tmp, path, err, sizeof(err)) != 0)
 			log_warnx(log, "%s; the capture is not used", err);
 	}
 	for (k = 0; k < corr_ncaptures(c, ep, at_sender); k++) {
-		const struct agent_meta *m = corr_capture_at(c, ep, at_sender, k);
+		const struct capfile *m = corr_capture_at(c, ep, at_sender, k);
 
 		if (m && !m->complete && m->error[0])
 			log_warnx(log, "capture %s is incomplete: %s", m->pcap, m->error);

@@ -72,7 +72,7 @@ struct result_ring {
 /* An agent's captures of one endpoint: one per segment of the run (a run
  * resumed after an interruption adds a segment, never rewrites one). */
 struct cap_slot {
-	struct agent_meta *seg;
+	struct capfile *seg;
 	size_t             nseg;
 };
 
@@ -170,7 +170,7 @@ corr_free(struct corr *c)
 }
 
 void
-corr_set_capture(struct corr *c, size_t ep, bool at_sender, const struct agent_meta *m)
+corr_set_capture(struct corr *c, size_t ep, bool at_sender, const struct capfile *m)
 {
 	struct cap_slot *s = at_sender ? &c->tx[ep] : &c->rx[ep];
 
@@ -182,10 +182,10 @@ corr_set_capture(struct corr *c, size_t ep, bool at_sender, const struct agent_m
 }
 
 void
-corr_add_capture(struct corr *c, size_t ep, bool at_sender, const struct agent_meta *m)
+corr_add_capture(struct corr *c, size_t ep, bool at_sender, const struct capfile *m)
 {
 	struct cap_slot *s = at_sender ? &c->tx[ep] : &c->rx[ep];
-	struct agent_meta *n;
+	struct capfile *n;
 
 	n = realloc(s->seg, (s->nseg + 1) * sizeof(*n));
 	if (!n)
@@ -194,7 +194,7 @@ corr_add_capture(struct corr *c, size_t ep, bool at_sender, const struct agent_m
 	s->seg[s->nseg++] = *m;
 }
 
-const struct agent_meta *
+const struct capfile *
 corr_capture(const struct corr *c, size_t ep, bool at_sender)
 {
 	return corr_capture_at(c, ep, at_sender, 0);
@@ -206,7 +206,7 @@ corr_ncaptures(const struct corr *c, size_t ep, bool at_sender)
 	return (at_sender ? &c->tx[ep] : &c->rx[ep])->nseg;
 }
 
-const struct agent_meta *
+const struct capfile *
 corr_capture_at(const struct corr *c, size_t ep, bool at_sender, size_t seg)
 {
 	const struct cap_slot *s = at_sender ? &c->tx[ep] : &c->rx[ep];
@@ -592,7 +592,7 @@ load_one(struct corr *c, struct probeid *pid, const char *dir, size_t ep, bool a
 {
 	const char *name = profile_endpoint(plan_profile(c->pl), ep)->name;
 	char pf[256], mf[256], path[1024], err[512];
-	struct agent_meta m;
+	struct capfile m;
 	unsigned seg;
 
 	for (seg = 0; seg < CORR_MAX_SEGMENTS; seg++) {
@@ -600,7 +600,7 @@ load_one(struct corr *c, struct probeid *pid, const char *dir, size_t ep, bool a
 		snprintf(path, sizeof(path), "%s/%s", dir, mf);
 		if (access(path, F_OK) != 0)
 			return;
-		if (agentmeta_read(&m, path, err, sizeof(err)) != 0)
+		if (capfile_read(&m, path, err, sizeof(err)) != 0)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, pf);
 		if (corr_read_pcap_seg(c, pid, path, ep, at_sender, seg, err, sizeof(err)) != 0) {
@@ -646,7 +646,7 @@ corr_read_dir(struct corr *c, const uint8_t key[PROBEID_KEYLEN], const char *dir
 }
 
 static bool
-meta_lossless(const struct agent_meta *m)
+meta_lossless(const struct capfile *m)
 {
 	return m->complete && m->cap.drop == 0 && m->cap.ifdrop == 0;
 }
@@ -725,7 +725,7 @@ static enum inconclusive_reason
 rx_doubt(const struct cap_slot *rx, const struct cap_slot *tx, const struct obs_view *o,
     int64_t skew_us)
 {
-	const struct agent_meta *cover = NULL;
+	const struct capfile *cover = NULL;
 	size_t i;
 
 	for (i = 0; i < rx->nseg && !cover; i++)

@@ -168,7 +168,7 @@ fw_opens(enum fw_action a)
  * that is invisible or that touches a probe an earlier deviation changed. */
 static int
 diff_effect(const struct fwset *before, const struct fwset *after, const struct plan *pl,
-    const struct flowset *taken, struct flowset *mine)
+    const struct keyset *taken, struct keyset *mine)
 {
 	uint32_t i;
 	int changed = 0;
@@ -183,9 +183,9 @@ diff_effect(const struct fwset *before, const struct fwset *after, const struct 
 		 * profile can see; a change of open/closed is. */
 		if (fw_opens(a) == fw_opens(b))
 			continue;
-		if (flowset_has(taken, p->id))
+		if (keyset_has(taken, p->id))
 			return -1;
-		if (flowset_add(mine, p->id) < 0)
+		if (keyset_add(mine, p->id) < 0)
 			return -1;
 		changed++;
 	}
@@ -193,14 +193,14 @@ diff_effect(const struct fwset *before, const struct fwset *after, const struct 
 }
 
 static void
-print_effect(const struct fwset *fw, const struct plan *pl, const struct flowset *mine, FILE *out)
+print_effect(const struct fwset *fw, const struct plan *pl, const struct keyset *mine, FILE *out)
 {
 	const struct profile *prof = plan_profile(pl);
 	uint32_t i;
 
 	for (i = 0; i < plan_nprobes(pl); i++) {
 		const struct probe *p = plan_probe(pl, i);
-		if (!flowset_has(mine, p->id))
+		if (!keyset_has(mine, p->id))
 			continue;
 		fprintf(out, "flow %s %s %s %u expect=%s fw=%s\n",
 		    profile_endpoint(prof, p->src)->name, profile_endpoint(prof, p->dst)->name,
@@ -215,14 +215,14 @@ typedef int (*plant_fn)(struct fwset *, const struct plan *, struct rng *, char 
 /* Tries one deviation on a copy; keeps it if it is visible and disjoint.
  * Returns 0 if planted, 1 if this try found nothing to plant, -1 on error. */
 static int
-try_plant(struct fwset *fw, const struct plan *pl, struct rng *r, struct flowset *taken,
+try_plant(struct fwset *fw, const struct plan *pl, struct rng *r, struct keyset *taken,
     unsigned k, FILE *planted)
 {
 	static const plant_fn fns[DRIFT_KINDS] = {
 		plant_open_closed, plant_block_open, plant_widen, plant_wrong_source,
 	};
 	struct fwset *copy = fw_clone(fw);
-	struct flowset *mine = flowset_new();
+	struct keyset *mine = keyset_new();
 	char what[256];
 	int rc = -1, eff;
 	uint32_t i;
@@ -238,7 +238,7 @@ try_plant(struct fwset *fw, const struct plan *pl, struct rng *r, struct flowset
 		goto out;
 	}
 	for (i = 0; i < plan_nprobes(pl); i++)
-		if (flowset_has(mine, i) && flowset_add(taken, i) < 0) {
+		if (keyset_has(mine, i) && keyset_add(taken, i) < 0) {
 			rc = -1;
 			goto out;
 		}
@@ -246,7 +246,7 @@ try_plant(struct fwset *fw, const struct plan *pl, struct rng *r, struct flowset
 	print_effect(copy, pl, mine, planted);
 	fw_swap(fw, copy);
 out:
-	flowset_free(mine);
+	keyset_free(mine);
 	fw_free(copy);
 	return rc;
 }
@@ -255,7 +255,7 @@ int
 fw_drift(struct fwset *fw, const struct plan *pl, unsigned n, uint64_t seed, FILE *planted)
 {
 	struct rng r = { .s = seed };
-	struct flowset *taken = flowset_new();
+	struct keyset *taken = keyset_new();
 	unsigned done = 0, tries;
 	/* Bounded: a plan too small for n disjoint deviations gets fewer. */
 	unsigned max_tries = 64 * (n + 1);
@@ -266,12 +266,12 @@ fw_drift(struct fwset *fw, const struct plan *pl, unsigned n, uint64_t seed, FIL
 	for (tries = 0; done < n && tries < max_tries; tries++) {
 		rc = try_plant(fw, pl, &r, taken, done + 1, planted);
 		if (rc < 0) {
-			flowset_free(taken);
+			keyset_free(taken);
 			return -1;
 		}
 		if (rc == 0)
 			done++;
 	}
-	flowset_free(taken);
+	keyset_free(taken);
 	return (int)done;
 }

@@ -16,14 +16,14 @@
 #define FIXED_BYTES (1024 * 1024)
 
 uint64_t
-space_needed(uint64_t nprobes, unsigned tries)
+diskspace_needed(uint64_t nprobes, unsigned tries)
 {
 	return nprobes * ((uint64_t)CAPTURE_BYTES_PER_TRY * (tries ? tries : 1) + REPORT_BYTES_PER_PROBE) +
 	    FIXED_BYTES;
 }
 
 int
-space_check(const char *dir, uint64_t need, char *err, size_t errlen)
+diskspace_check(const char *dir, uint64_t need, char *err, size_t errlen)
 {
 	struct statvfs sv;
 	uint64_t avail;

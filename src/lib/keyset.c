@@ -7,7 +7,7 @@
  * only 56 bits of it, probe ids 32). */
 #define FLOW_MARK (UINT64_C(1) << 63)
 
-struct flowset {
+struct keyset {
 	struct flow_key *slot;
 	size_t           cap, n;
 };
@@ -23,10 +23,10 @@ flow_key(size_t src, size_t dst, size_t dst_addr, uint8_t proto, uint16_t port)
 	return k;
 }
 
-struct flowset *
-flowset_new(void)
+struct keyset *
+keyset_new(void)
 {
-	struct flowset *s = calloc(1, sizeof(*s));
+	struct keyset *s = calloc(1, sizeof(*s));
 
 	if (!s)
 		return NULL;
@@ -40,7 +40,7 @@ flowset_new(void)
 }
 
 void
-flowset_free(struct flowset *s)
+keyset_free(struct keyset *s)
 {
 	if (!s)
 		return;
@@ -66,7 +66,7 @@ same(struct flow_key x, struct flow_key y)
 }
 
 static size_t
-find(const struct flowset *s, struct flow_key k)
+find(const struct keyset *s, struct flow_key k)
 {
 	size_t i = flow_hash(k, s->cap);
 
@@ -76,9 +76,9 @@ find(const struct flowset *s, struct flow_key k)
 }
 
 static int
-grow(struct flowset *s)
+grow(struct keyset *s)
 {
-	struct flowset n = { .cap = s->cap * 2, .n = s->n };
+	struct keyset n = { .cap = s->cap * 2, .n = s->n };
 	size_t i;
 
 	n.slot = calloc(n.cap, sizeof(*n.slot));
@@ -93,7 +93,7 @@ grow(struct flowset *s)
 }
 
 int
-flowset_add_flow(struct flowset *s, struct flow_key key)
+keyset_add_flow(struct keyset *s, struct flow_key key)
 {
 	size_t i;
 
@@ -109,30 +109,30 @@ flowset_add_flow(struct flowset *s, struct flow_key key)
 }
 
 bool
-flowset_has_flow(const struct flowset *s, struct flow_key key)
+keyset_has_flow(const struct keyset *s, struct flow_key key)
 {
 	key.a |= FLOW_MARK;
 	return same(s->slot[find(s, key)], key);
 }
 
 int
-flowset_add(struct flowset *s, uint64_t key)
+keyset_add(struct keyset *s, uint64_t key)
 {
 	struct flow_key k = { key, 0 };
 
-	return flowset_add_flow(s, k);
+	return keyset_add_flow(s, k);
 }
 
 bool
-flowset_has(const struct flowset *s, uint64_t key)
+keyset_has(const struct keyset *s, uint64_t key)
 {
 	struct flow_key k = { key, 0 };
 
-	return flowset_has_flow(s, k);
+	return keyset_has_flow(s, k);
 }
 
 size_t
-flowset_count(const struct flowset *s)
+keyset_count(const struct keyset *s)
 {
 	return s->n;
 }

@@ -9,7 +9,7 @@
 
 enum rootguard_action
 rootguard_decide(uid_t euid, const char *allow, const char *sudo_uid, const char *sudo_gid,
-    struct invoker *inv, char *err, size_t errlen)
+    struct sudo_user *inv, char *err, size_t errlen)
 {
 	int r;
 
@@ -18,14 +18,14 @@ rootguard_decide(uid_t euid, const char *allow, const char *sudo_uid, const char
 	/* Said explicitly, root stays root, under sudo too. */
 	if (allow && strcmp(allow, "1") == 0)
 		return RG_KEEP_ROOT;
-	r = invoker_parse(sudo_uid, sudo_gid, inv, err, errlen);
+	r = sudouser_parse(sudo_uid, sudo_gid, inv, err, errlen);
 	return r < 0 ? RG_BAD_ENV : r > 0 ? RG_DROP : RG_REFUSE;
 }
 
 int
 rootguard(const char *command, const struct rp_log *log)
 {
-	struct invoker inv;
+	struct sudo_user inv;
 	char err[256], what[160];
 
 	switch (rootguard_decide(geteuid(), getenv(ROOTGUARD_ALLOW_ENV), getenv("SUDO_UID"),

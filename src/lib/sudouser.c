@@ -28,7 +28,7 @@ parse_id(const char *s, unsigned long *out)
 }
 
 int
-invoker_parse(const char *sudo_uid, const char *sudo_gid, struct invoker *inv,
+sudouser_parse(const char *sudo_uid, const char *sudo_gid, struct sudo_user *inv,
     char *err, size_t errlen)
 {
 	unsigned long u, g;
@@ -48,15 +48,15 @@ invoker_parse(const char *sudo_uid, const char *sudo_gid, struct invoker *inv,
 }
 
 int
-invoker_get(struct invoker *inv, char *err, size_t errlen)
+sudouser_get(struct sudo_user *inv, char *err, size_t errlen)
 {
 	if (geteuid() != 0)
 		return 0;
-	return invoker_parse(getenv("SUDO_UID"), getenv("SUDO_GID"), inv, err, errlen);
+	return sudouser_parse(getenv("SUDO_UID"), getenv("SUDO_GID"), inv, err, errlen);
 }
 
 struct walk {
-	const struct invoker *inv;
+	const struct sudo_user *inv;
 	char                 *err;
 	size_t                errlen;
 	int                   rc;
@@ -105,7 +105,7 @@ walk_dir(struct walk *w, int dfd, const char *path, int depth)
 }
 
 int
-invoker_hand_over(const struct invoker *inv, const char *path, char *err, size_t errlen)
+sudouser_hand_over(const struct sudo_user *inv, const char *path, char *err, size_t errlen)
 {
 	struct walk w = { inv, err, errlen, 0 };
 	int fd;

@@ -18,7 +18,7 @@ struct plan {
 	struct rp_addr        none;     /* what plan_addr() gives for an endpoint without one */
 	size_t               *senders, nsenders;
 	size_t               *receivers, nreceivers;
-	struct flowset       *seen;     /* flows the rules probe */
+	struct keyset       *seen;     /* flows the rules probe */
 };
 
 /* What one probe is about, before it has an id. */
@@ -63,7 +63,7 @@ append(struct plan *pl, const struct flow *f)
 static int
 add_rule_probe(struct plan *pl, const struct flow *f)
 {
-	int r = flowset_add_flow(pl->seen, flow_key(f->src, f->dst, f->addr, f->proto, f->port));
+	int r = keyset_add_flow(pl->seen, flow_key(f->src, f->dst, f->addr, f->proto, f->port));
 
 	return r <= 0 ? r : append(pl, f);
 }
@@ -304,7 +304,7 @@ expand_default_pair(struct plan *pl, const struct universe *u, size_t s, size_t 
 			f.port = (uint16_t)u->v[i];
 			/* Unique by construction: only the rules' flows are in
 			 * the set, which keeps it small for a full sweep. */
-			if (!flowset_has_flow(pl->seen, flow_key(s, d, f.addr, f.proto, f.port)) &&
+			if (!keyset_has_flow(pl->seen, flow_key(s, d, f.addr, f.proto, f.port)) &&
 			    append(pl, &f) < 0)
 				return -1;
 		}
@@ -370,7 +370,7 @@ plan_build(const struct profile *prof, const struct site *site, char *err, size_
 {
 	struct plan *pl = calloc(1, sizeof(*pl));
 
-	if (!pl || !(pl->seen = flowset_new()) || (pl->prof = prof, bind_endpoints(pl, site)) != 0) {
+	if (!pl || !(pl->seen = keyset_new()) || (pl->prof = prof, bind_endpoints(pl, site)) != 0) {
 		errfmt(err, errlen, "out of memory (or more than 65535 endpoints)");
 		goto fail;
 	}
@@ -384,7 +384,7 @@ plan_build(const struct profile *prof, const struct site *site, char *err, size_
 		errfmt(err, errlen, "out of memory");
 		goto fail;
 	}
-	flowset_free(pl->seen);
+	keyset_free(pl->seen);
 	pl->seen = NULL;
 	return pl;
 fail:
@@ -404,7 +404,7 @@ plan_free(struct plan *pl)
 		free(pl->addrs[i]);
 	for (i = 0; i < ne && pl->fqdn; i++)
 		free(pl->fqdn[i]);
-	flowset_free(pl->seen);
+	keyset_free(pl->seen);
 	free(pl->probes);
 	free(pl->addrs);
 	free(pl->naddrs);

@@ -290,7 +290,7 @@ html_run(const struct report *r, FILE *out)
 }
 
 static void
-capture_row(FILE *out, const struct agent_meta *m)
+capture_row(FILE *out, const struct capfile *m)
 {
 	int64_t us = m->finished_us - m->started_us;
 	char buf[200];

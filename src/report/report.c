@@ -104,7 +104,7 @@ scan_captures(struct report *r, const char *dir)
 			/* Only the last segment says how the run ended: an earlier
 			 * one was interrupted if the run was resumed. */
 			for (seg = 0; seg < nseg && r->ncaps < r->capcap; seg++) {
-				const struct agent_meta *m = corr_capture_at(r->c, e, side == 1, seg);
+				const struct capfile *m = corr_capture_at(r->c, e, side == 1, seg);
 				struct report_capture *rc = &r->caps[r->ncaps];
 
 				if (m->finished_us > r->finished_us)
@@ -630,7 +630,7 @@ json_rule(const struct report *r, const struct report_rule *rr)
 }
 
 static json_t *
-json_capture(const struct agent_meta *m, const char *sha)
+json_capture(const struct capfile *m, const char *sha)
 {
 	char st[40], fin[40];
 	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:b, s:s}",

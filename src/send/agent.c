@@ -32,7 +32,7 @@ now_ns(clockid_t clk)
 }
 
 static void
-meta_init(struct agent_meta *m, const struct agent_cfg *cfg, const char *role)
+meta_init(struct capfile *m, const struct agent_cfg *cfg, const char *role)
 {
 	const struct profile *prof = plan_profile(cfg->plan);
 	char a[ADDR_STRLEN];
@@ -94,10 +94,10 @@ wait_and_capture(struct capture *cap, int sigfd, int stop_fd, int64_t until_ns,
  * create files, then gives up root: from here on it parses untrusted
  * traffic.  Returns the capture file's descriptor, or -1. */
 static int
-open_outputs(struct agent_meta *m, struct capture **cap, const struct agent_cfg *cfg)
+open_outputs(struct capfile *m, struct capture **cap, const struct agent_cfg *cfg)
 {
 	char err[256] = "";
-	int fd = agentmeta_create(cfg->meta_path, err, sizeof(err));
+	int fd = capfile_create(cfg->meta_path, err, sizeof(err));
 
 	if (fd < 0) {
 		log_warnx(cfg->log, "%s", err);
@@ -111,8 +111,8 @@ open_outputs(struct agent_meta *m, struct capture **cap, const struct agent_cfg 
 		return -1;
 	}
 	/* Handed over now: after the drop to nobody, nobody could. */
-	if (cfg->owner && (invoker_hand_over(cfg->owner, cfg->meta_path, err, sizeof(err)) != 0 ||
-	    invoker_hand_over(cfg->owner, cfg->pcap_path, err, sizeof(err)) != 0)) {
+	if (cfg->owner && (sudouser_hand_over(cfg->owner, cfg->meta_path, err, sizeof(err)) != 0 ||
+	    sudouser_hand_over(cfg->owner, cfg->pcap_path, err, sizeof(err)) != 0)) {
 		struct capture_stats st;
 		char cerr[64];
 
@@ -128,7 +128,7 @@ open_outputs(struct agent_meta *m, struct capture **cap, const struct agent_cfg 
 }
 
 static int
-drop_privileges(struct agent_meta *m, const struct agent_cfg *cfg)
+drop_privileges(struct capfile *m, const struct agent_cfg *cfg)
 {
 	char err[160];
 
@@ -140,7 +140,7 @@ drop_privileges(struct agent_meta *m, const struct agent_cfg *cfg)
 }
 
 static int
-finish(struct agent_meta *m, struct capture *cap, int metafd, const struct agent_cfg *cfg,
+finish(struct capfile *m, struct capture *cap, int metafd, const struct agent_cfg *cfg,
     char *err, size_t errlen)
 {
 	char cerr[160] = "";
@@ -157,7 +157,7 @@ finish(struct agent_meta *m, struct capture *cap, int metafd, const struct agent
 	 * either, and this is the message that explains both. */
 	if (!ok)
 		log_warnx(cfg->log, "%s", m->error);
-	if (agentmeta_write_fd(m, metafd, err, errlen) != 0 || close(metafd) != 0) {
+	if (capfile_write_fd(m, metafd, err, errlen) != 0 || close(metafd) != 0) {
 		log_warnx(cfg->log, "%s: %s", cfg->meta_path, err);
 		return 3;
 	}
@@ -241,7 +241,7 @@ crafter_error(const struct crafter *cr)
 /* Everything a sender works with while it sends. */
 struct sender {
 	const struct agent_cfg *cfg;
-	struct agent_meta      *m;
+	struct capfile      *m;
 	struct capture         *cap;
 	struct crafter          cr;
 	struct probeid         *pid;
@@ -250,7 +250,7 @@ struct sender {
 	struct sendsched        sched;      /* when each probe may leave */
 	struct sendperm         order;      /* in which order they leave */
 	struct sendfast        *fast;       /* IPv4 probes in batches, or NULL */
-	struct linkout         *link;       /* their Ethernet path, or NULL */
+	struct ethpath         *link;       /* their Ethernet path, or NULL */
 	uint8_t                *answered;   /* per probe id */
 	struct agent_progress   dummy;
 	struct agent_progress  *prog;
@@ -474,7 +474,7 @@ open_tls(struct sender *s)
 		return 0;
 	s->tls = tlsc_open(s->cfg, s->cfg->tls_log_path, s->m->error, sizeof(s->m->error));
 	if (s->tls && s->cfg->owner &&
-	    invoker_hand_over(s->cfg->owner, s->cfg->tls_log_path, s->m->error, sizeof(s->m->error)) != 0)
+	    sudouser_hand_over(s->cfg->owner, s->cfg->tls_log_path, s->m->error, sizeof(s->m->error)) != 0)
 		return -1;
 	return s->tls ? 0 : -1;
 }
@@ -512,7 +512,7 @@ open_link(struct sender *s)
 
 	if (!s->cr.l4)
 		return;
-	s->link = linkout_open(s->cfg->iface, err, sizeof(err));
+	s->link = ethpath_open(s->cfg->iface, err, sizeof(err));
 	if (!s->link)
 		log_debug(s->cfg->log, "no Ethernet path: %s", err);
 }
@@ -562,7 +562,7 @@ int
 agent_send(const struct agent_cfg *cfg)
 {
 	char err[256] = "";
-	struct agent_meta m;
+	struct capfile m;
 	struct sender s = { .cfg = cfg, .m = &m };
 	int w, metafd;
 
@@ -590,7 +590,7 @@ agent_send(const struct agent_cfg *cfg)
 	finish_tls(&s);
 	log_paths(&s);
 	sendfast_free(s.fast);
-	linkout_free(s.link);
+	ethpath_free(s.link);
 	if (s.cr.l4)
 		libnet_destroy(s.cr.l4);
 	if (s.cr.l6)
@@ -616,7 +616,7 @@ int
 agent_listen(const struct agent_cfg *cfg)
 {
 	char err[256] = "";
-	struct agent_meta m;
+	struct capfile m;
 	struct capture *cap = NULL;
 	struct responder *resp;
 	int sigfd = sigfd_open(), w, metafd;
@@ -627,7 +627,7 @@ agent_listen(const struct agent_cfg *cfg)
 	/* The responder binds its ports (443 takes root) before the drop. */
 	resp = responder_open(cfg, m.error, sizeof(m.error));
 	if (resp && cfg->owner)
-		invoker_hand_over(cfg->owner, cfg->tls_log_path, m.error, sizeof(m.error));
+		sudouser_hand_over(cfg->owner, cfg->tls_log_path, m.error, sizeof(m.error));
 	if (m.error[0] || drop_privileges(&m, cfg) != 0 ||
 	    (resp && responder_start(resp, m.error, sizeof(m.error)) != 0)) {
 		responder_finish(resp, err, sizeof(err));

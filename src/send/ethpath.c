@@ -36,7 +36,7 @@ struct slot {
 	uint32_t misses;
 };
 
-struct linkout {
+struct ethpath {
 	int         fd, nl, inet, ifindex;
 	char        ifname[IF_NAMESIZE];
 	uint8_t     mac[ETH_ALEN];
@@ -46,7 +46,7 @@ struct linkout {
 };
 
 static int
-iface_mac(struct linkout *o, char *err, size_t errlen)
+iface_mac(struct ethpath *o, char *err, size_t errlen)
 {
 	struct ifreq ifr;
 
@@ -65,7 +65,7 @@ iface_mac(struct linkout *o, char *err, size_t errlen)
  * taps (dev_queue_xmit_nit), and the sender's own capture must see every
  * probe it sends. */
 static int
-open_packet(struct linkout *o, char *err, size_t errlen)
+open_packet(struct ethpath *o, char *err, size_t errlen)
 {
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = 0 };
 	struct timeval tv = { .tv_sec = 0, .tv_usec = 200000 };
@@ -83,10 +83,10 @@ open_packet(struct linkout *o, char *err, size_t errlen)
 	return 0;
 }
 
-struct linkout *
-linkout_open(const char *iface, char *err, size_t errlen)
+struct ethpath *
+ethpath_open(const char *iface, char *err, size_t errlen)
 {
-	struct linkout *o = calloc(1, sizeof(*o));
+	struct ethpath *o = calloc(1, sizeof(*o));
 
 	if (!o) {
 		errfmt(err, errlen, "out of memory");
@@ -98,18 +98,18 @@ linkout_open(const char *iface, char *err, size_t errlen)
 	o->inet = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (o->ifindex <= 0 || o->inet < 0) {
 		errfmt(err, errlen, "%s: %s", o->ifname, strerror(errno));
-		linkout_free(o);
+		ethpath_free(o);
 		return NULL;
 	}
 	if (iface_mac(o, err, errlen) != 0 || open_packet(o, err, errlen) != 0) {
-		linkout_free(o);
+		ethpath_free(o);
 		return NULL;
 	}
 	return o;
 }
 
 void
-linkout_free(struct linkout *o)
+ethpath_free(struct ethpath *o)
 {
 	if (!o)
 		return;
@@ -123,13 +123,13 @@ linkout_free(struct linkout *o)
 }
 
 int
-linkout_fd(const struct linkout *o)
+ethpath_fd(const struct ethpath *o)
 {
 	return o->fd;
 }
 
 int
-linkout_ifindex(const struct linkout *o)
+ethpath_ifindex(const struct ethpath *o)
 {
 	return o->ifindex;
 }
@@ -154,7 +154,7 @@ rd_host16(struct rd *r)
 
 /* The route's attributes: output interface and gateway. */
 static void
-parse_attrs(struct rd *r, struct linkout_route *rt)
+parse_attrs(struct rd *r, struct ethpath_route *rt)
 {
 	while (rd_ok(r) && rd_left(r) >= 4) {
 		uint16_t alen = rd_host16(r), type = rd_host16(r);
@@ -176,7 +176,7 @@ parse_attrs(struct rd *r, struct linkout_route *rt)
 }
 
 int
-linkout_parse_route(const uint8_t *buf, size_t len, uint32_t seq, struct linkout_route *rt)
+ethpath_parse_route(const uint8_t *buf, size_t len, uint32_t seq, struct ethpath_route *rt)
 {
 	struct rd r = rd_init(buf, len), m;
 	uint32_t mlen;
@@ -219,7 +219,7 @@ put_attr(uint8_t *at, uint16_t type, const uint8_t v[4])
 
 /* Asks the kernel which way src -> dst leaves: 0 with the route, or -1. */
 static int
-route_get(struct linkout *o, const uint8_t src[4], const uint8_t dst[4], struct linkout_route *rt)
+route_get(struct ethpath *o, const uint8_t src[4], const uint8_t dst[4], struct ethpath_route *rt)
 {
 	struct {
 		struct nlmsghdr h;
@@ -247,7 +247,7 @@ route_get(struct linkout *o, const uint8_t src[4], const uint8_t dst[4], struct 
 		n = recv(o->nl, ans, sizeof(ans), 0);
 		if (n < 0)
 			return -1;
-		if (linkout_parse_route(ans, (size_t)n, o->seq, rt) == 0)
+		if (ethpath_parse_route(ans, (size_t)n, o->seq, rt) == 0)
 			return rt->error ? -1 : 0;
 	}
 	return -1;
@@ -255,7 +255,7 @@ route_get(struct linkout *o, const uint8_t src[4], const uint8_t dst[4], struct 
 
 /* The next hop's MAC from the neighbour table, when it is complete. */
 static bool
-neigh_get(struct linkout *o, const uint8_t hop[4], uint8_t mac[ETH_ALEN])
+neigh_get(struct ethpath *o, const uint8_t hop[4], uint8_t mac[ETH_ALEN])
 {
 	struct arpreq req;
 	struct sockaddr_in *pa = (struct sockaddr_in *)&req.arp_pa;
@@ -271,9 +271,9 @@ neigh_get(struct linkout *o, const uint8_t hop[4], uint8_t mac[ETH_ALEN])
 }
 
 static bool
-resolve(struct linkout *o, const uint8_t src[4], const uint8_t dst[4], uint8_t mac[ETH_ALEN])
+resolve(struct ethpath *o, const uint8_t src[4], const uint8_t dst[4], uint8_t mac[ETH_ALEN])
 {
-	struct linkout_route rt;
+	struct ethpath_route rt;
 
 	if (route_get(o, src, dst, &rt) != 0 || rt.type != RTN_UNICAST || rt.oif != o->ifindex)
 		return false;
@@ -281,7 +281,7 @@ resolve(struct linkout *o, const uint8_t src[4], const uint8_t dst[4], uint8_t m
 }
 
 static struct slot *
-slot_for(struct linkout *o, uint64_t key)
+slot_for(struct ethpath *o, uint64_t key)
 {
 	size_t i = (size_t)((key * 0x9e3779b97f4a7c15ull) >> (64 - CACHE_BITS));
 
@@ -297,8 +297,8 @@ slot_for(struct linkout *o, uint64_t key)
 }
 
 bool
-linkout_header(struct linkout *o, const uint8_t src[4], const uint8_t dst[4],
-    uint8_t hdr[LINKOUT_HLEN])
+ethpath_header(struct ethpath *o, const uint8_t src[4], const uint8_t dst[4],
+    uint8_t hdr[ETHPATH_HLEN])
 {
 	uint32_t s, d;
 	struct slot *sl;

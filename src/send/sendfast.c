@@ -25,7 +25,7 @@ struct template {
 /* Packets waiting for one sendmmsg on one socket. */
 struct batch {
 	int                fd;
-	uint8_t            buf[SENDFAST_BATCH][LINKOUT_HLEN + SENDFAST_MAXPKT];
+	uint8_t            buf[SENDFAST_BATCH][ETHPATH_HLEN + SENDFAST_MAXPKT];
 	struct iovec       iov[SENDFAST_BATCH];
 	struct sockaddr_in to[SENDFAST_BATCH];
 	struct mmsghdr     msg[SENDFAST_BATCH];
@@ -36,7 +36,7 @@ struct sendfast {
 	libnet_t          *l;                 /* LIBNET_NONE: builds, never sends */
 	struct template    tmpl[MAX_TEMPLATES];
 	size_t             ntmpl;
-	struct linkout    *link;              /* Ethernet frames, or NULL */
+	struct ethpath    *link;              /* Ethernet frames, or NULL */
 	struct sockaddr_ll ll;                /* where they go */
 	bool               link_failed;       /* the packet socket refused one */
 	char               link_err[96];      /* why */
@@ -71,18 +71,18 @@ sendfast_free(struct sendfast *f)
 	if (!f)
 		return;
 	libnet_destroy(f->l);
-	linkout_free(f->link);
+	ethpath_free(f->link);
 	free(f);
 }
 
 void
-sendfast_set_link(struct sendfast *f, struct linkout *o)
+sendfast_set_link(struct sendfast *f, struct ethpath *o)
 {
-	linkout_free(f->link);
+	ethpath_free(f->link);
 	f->link = o;
-	f->eth.fd = o ? linkout_fd(o) : -1;
+	f->eth.fd = o ? ethpath_fd(o) : -1;
 	f->ll = (struct sockaddr_ll){ .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_IP),
-	    .sll_ifindex = o ? linkout_ifindex(o) : 0 };
+	    .sll_ifindex = o ? ethpath_ifindex(o) : 0 };
 }
 
 bool
@@ -219,10 +219,10 @@ sendfast_add(struct sendfast *f, const struct probe_kind *k, const struct rp_add
     const struct rp_addr *dst, uint16_t dport, const struct probe_carriers *c, char *err,
     size_t errlen)
 {
-	uint8_t hdr[LINKOUT_HLEN];
-	bool eth = f->link && !f->link_failed && linkout_header(f->link, src->b, dst->b, hdr);
+	uint8_t hdr[ETHPATH_HLEN];
+	bool eth = f->link && !f->link_failed && ethpath_header(f->link, src->b, dst->b, hdr);
 	struct batch *b = eth ? &f->eth : &f->ip;
-	size_t i = b->n, h = eth ? LINKOUT_HLEN : 0;
+	size_t i = b->n, h = eth ? ETHPATH_HLEN : 0;
 	int len;
 
 	if (i == SENDFAST_BATCH)
@@ -281,8 +281,8 @@ eth_to_ip(struct sendfast *f, size_t from)
 	size_t i, len;
 
 	for (i = from; i < f->eth.n && f->ip.n < SENDFAST_BATCH; i++) {
-		len = f->eth.iov[i].iov_len - LINKOUT_HLEN;
-		memcpy(f->ip.buf[f->ip.n], f->eth.buf[i] + LINKOUT_HLEN, len);
+		len = f->eth.iov[i].iov_len - ETHPATH_HLEN;
+		memcpy(f->ip.buf[f->ip.n], f->eth.buf[i] + ETHPATH_HLEN, len);
 		queue_ip(&f->ip, len);
 	}
 }

@@ -1,6 +1,6 @@
 /* libFuzzer target for the capture files (tx-NAME.json, rx-NAME.json) that
  * agents write next to their pcaps: a run directory arrives from other hosts
- * and is untrusted input.  The bytes are read by agentmeta_read() from a
+ * and is untrusted input.  The bytes are read by capfile_read() from a
  * memfd (memfile.h); what it accepts must be safe for what the reports do
  * with it: format its times, take their difference, and write it back as
  * JSON. */
@@ -20,14 +20,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct agent_meta m;
+	struct capfile m;
 	char err[512], st[40], fin[40];
 	const char *path = fuzz_memfile(data, size);
 	volatile int64_t span;
 	int out;
 
 	err[0] = '\0';
-	if (agentmeta_read(&m, path, err, sizeof(err)) != 0) {
+	if (capfile_read(&m, path, err, sizeof(err)) != 0) {
 		if (!err[0])
 			abort();   /* a refusal must say why */
 		return 0;
@@ -41,7 +41,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	 * their fields: still text jansson accepts). */
 	if ((out = memfd_create("fuzz.out", 0)) < 0)
 		abort();
-	if (agentmeta_write_fd(&m, out, err, sizeof(err)) != 0)
+	if (capfile_write_fd(&m, out, err, sizeof(err)) != 0)
 		abort();
 	close(out);
 	return 0;

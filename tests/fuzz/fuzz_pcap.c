@@ -83,10 +83,10 @@ fixture(void)
 
 /* A capture file that claims a complete, lossless capture over all time,
  * so that every verdict path can be reached from the packets alone. */
-static struct agent_meta
+static struct capfile
 whole_window(const char *role)
 {
-	struct agent_meta m;
+	struct capfile m;
 
 	memset(&m, 0, sizeof(m));
 	snprintf(m.role, sizeof(m.role), "%s", role);
@@ -151,7 +151,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const struct fixture *fx = fixture();
 	const char *path = fuzz_memfile(data, size);
-	struct agent_meta tx = whole_window("send"), rx = whole_window("listen");
+	struct capfile tx = whole_window("send"), rx = whole_window("listen");
 	char err[512], detail[512];
 	struct corr *c;
 	uint32_t i;

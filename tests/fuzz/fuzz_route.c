@@ -1,4 +1,4 @@
-/* Fuzz target for the sender's route lookup answers (linkout.h): netlink
+/* Fuzz target for the sender's route lookup answers (send/ethpath.h): netlink
  * bytes from the kernel, parsed like any other input.  The first four bytes
  * are the sequence number asked for. */
 #include <stddef.h>
@@ -12,12 +12,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct linkout_route rt;
+	struct ethpath_route rt;
 	uint32_t seq;
 
 	if (size < 4)
 		return 0;
 	memcpy(&seq, data, 4);
-	linkout_parse_route(data + 4, size - 4, seq, &rt);
+	ethpath_parse_route(data + 4, size - 4, seq, &rt);
 	return 0;
 }

@@ -1,6 +1,6 @@
 /* Unit tests for bad input: the files a run directory holds besides its
  * pcaps, read back as untrusted input (plan files, run.h; capture files,
- * agentmeta.h), and diagnostics about a file that is not text.  Regression
+ * capture/capfile.h), and diagnostics about a file that is not text.  Regression
  * tests for what fuzz_plan and fuzz_meta found: a long non-ASCII field cut
  * inside a character made report.json unwritable, and capture times at the
  * ends of int64 overflowed where the reports take their difference. */
@@ -70,7 +70,7 @@ static const char meta_head[] =
     " \"interrupted\": false, \"complete\": true, \"error\": \"\",";
 
 static int
-read_meta(const char *tail, struct agent_meta *m, char *err, size_t errlen)
+read_meta(const char *tail, struct capfile *m, char *err, size_t errlen)
 {
 	char path[64], *text;
 	int rc;
@@ -78,7 +78,7 @@ read_meta(const char *tail, struct agent_meta *m, char *err, size_t errlen)
 	CU_ASSERT_FATAL(asprintf(&text, "%s %s}", meta_head, tail) > 0);
 	write_temp(path, text);
 	free(text);
-	rc = agentmeta_read(m, path, err, errlen);
+	rc = capfile_read(m, path, err, errlen);
 	unlink(path);
 	return rc;
 }
@@ -86,7 +86,7 @@ read_meta(const char *tail, struct agent_meta *m, char *err, size_t errlen)
 static void
 test_meta_times(void)
 {
-	struct agent_meta m;
+	struct capfile m;
 	char err[256] = "";
 
 	CU_ASSERT_EQUAL(read_meta("\"endpoint\": \"server\", \"started_us\": 1795315599021554,"
@@ -104,7 +104,7 @@ test_meta_times(void)
 static void
 test_meta_long_text(void)
 {
-	struct agent_meta m;
+	struct capfile m;
 	char err[256] = "", tail[512];
 	size_t i, off;
 

@@ -45,10 +45,10 @@ struct fx {
 	size_t          src, web, db;
 };
 
-static struct agent_meta
+static struct capfile
 good_meta(const char *role)
 {
-	struct agent_meta m;
+	struct capfile m;
 
 	memset(&m, 0, sizeof(m));
 	snprintf(m.role, sizeof(m.role), "%s", role);
@@ -63,7 +63,7 @@ good_meta(const char *role)
 static void
 fx_open(struct fx *x)
 {
-	struct agent_meta tx = good_meta("send"), rx = good_meta("listen");
+	struct capfile tx = good_meta("send"), rx = good_meta("listen");
 
 	memset(x, 0, sizeof(*x));
 	fixture_parse(&x->f, "c.profile", p_corr, "c.site", s_corr);
@@ -317,7 +317,7 @@ static void
 test_no_rx_capture(void)
 {
 	struct fx x;
-	struct agent_meta broken = good_meta("listen");
+	struct capfile broken = good_meta("listen");
 
 	fx_open(&x);
 	corr_set_capture(x.c, x.db, false, NULL);
@@ -344,7 +344,7 @@ static void
 test_rx_lossy(void)
 {
 	struct fx x;
-	struct agent_meta m = good_meta("listen");
+	struct capfile m = good_meta("listen");
 
 	fx_open(&x);
 	m.cap.drop = 1;
@@ -368,7 +368,7 @@ static void
 test_rx_window(void)
 {
 	struct fx x;
-	struct agent_meta late = good_meta("listen"), early = good_meta("listen");
+	struct capfile late = good_meta("listen"), early = good_meta("listen");
 
 	/* Started after the probe left. */
 	fx_open(&x);
@@ -393,7 +393,7 @@ static void
 test_tx_lossy(void)
 {
 	struct fx x;
-	struct agent_meta m = good_meta("send");
+	struct capfile m = good_meta("send");
 
 	/* Silence is only silence if the sender could have heard a reply. */
 	fx_open(&x);

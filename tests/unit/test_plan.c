@@ -576,30 +576,30 @@ test_default_all(void)
 /* ---- flow keys ---- */
 
 static void
-test_flowset_keys(void)
+test_keyset_keys(void)
 {
-	struct flowset *s = flowset_new();
+	struct keyset *s = keyset_new();
 	uint32_t i;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
 	/* the destination address is part of a flow */
-	CU_ASSERT_EQUAL(flowset_add_flow(s, flow_key(1, 2, 0, RP_PROTO_TCP, 443)), 1);
-	CU_ASSERT_EQUAL(flowset_add_flow(s, flow_key(1, 2, 1, RP_PROTO_TCP, 443)), 1);
-	CU_ASSERT_EQUAL(flowset_add_flow(s, flow_key(1, 2, 1, RP_PROTO_TCP, 443)), 0);
-	CU_ASSERT_TRUE(flowset_has_flow(s, flow_key(1, 2, 0, RP_PROTO_TCP, 443)));
-	CU_ASSERT_FALSE(flowset_has_flow(s, flow_key(1, 2, 2, RP_PROTO_TCP, 443)));
-	CU_ASSERT_FALSE(flowset_has_flow(s, flow_key(1, 2, 0, RP_PROTO_UDP, 443)));
-	CU_ASSERT_FALSE(flowset_has_flow(s, flow_key(2, 1, 0, RP_PROTO_TCP, 443)));
+	CU_ASSERT_EQUAL(keyset_add_flow(s, flow_key(1, 2, 0, RP_PROTO_TCP, 443)), 1);
+	CU_ASSERT_EQUAL(keyset_add_flow(s, flow_key(1, 2, 1, RP_PROTO_TCP, 443)), 1);
+	CU_ASSERT_EQUAL(keyset_add_flow(s, flow_key(1, 2, 1, RP_PROTO_TCP, 443)), 0);
+	CU_ASSERT_TRUE(keyset_has_flow(s, flow_key(1, 2, 0, RP_PROTO_TCP, 443)));
+	CU_ASSERT_FALSE(keyset_has_flow(s, flow_key(1, 2, 2, RP_PROTO_TCP, 443)));
+	CU_ASSERT_FALSE(keyset_has_flow(s, flow_key(1, 2, 0, RP_PROTO_UDP, 443)));
+	CU_ASSERT_FALSE(keyset_has_flow(s, flow_key(2, 1, 0, RP_PROTO_TCP, 443)));
 	/* plain keys live beside flows; growth keeps everything */
-	CU_ASSERT_EQUAL(flowset_add(s, 0), 1);
+	CU_ASSERT_EQUAL(keyset_add(s, 0), 1);
 	for (i = 1; i < 5000; i++)
-		CU_ASSERT_EQUAL_FATAL(flowset_add(s, i), 1);
-	CU_ASSERT_EQUAL(flowset_count(s), 5002);
+		CU_ASSERT_EQUAL_FATAL(keyset_add(s, i), 1);
+	CU_ASSERT_EQUAL(keyset_count(s), 5002);
 	for (i = 0; i < 5000; i++)
-		CU_ASSERT_TRUE_FATAL(flowset_has(s, i));
-	CU_ASSERT_TRUE(flowset_has_flow(s, flow_key(1, 2, 1, RP_PROTO_TCP, 443)));
-	CU_ASSERT_FALSE(flowset_has(s, 5000));
-	flowset_free(s);
+		CU_ASSERT_TRUE_FATAL(keyset_has(s, i));
+	CU_ASSERT_TRUE(keyset_has_flow(s, flow_key(1, 2, 1, RP_PROTO_TCP, 443)));
+	CU_ASSERT_FALSE(keyset_has(s, 5000));
+	keyset_free(s);
 }
 
 /* ---- the shipped profile ---- */
@@ -670,7 +670,7 @@ register_plan_tests(void)
 	    !CU_add_test(s, "negative probes: senders, families", test_negative_senders) ||
 	    !CU_add_test(s, "no address of the family", test_family_error) ||
 	    !CU_add_test(s, "default closed all", test_default_all) ||
-	    !CU_add_test(s, "flow keys include the address", test_flowset_keys))
+	    !CU_add_test(s, "flow keys include the address", test_keyset_keys))
 		return -1;
 	return 0;
 }

@@ -173,10 +173,10 @@ struct rfx {
 	char              dir[64];
 };
 
-static struct agent_meta
+static struct capfile
 meta(const char *role, const char *ep)
 {
-	struct agent_meta m;
+	struct capfile m;
 
 	memset(&m, 0, sizeof(m));
 	snprintf(m.role, sizeof(m.role), "%s", role);
@@ -217,7 +217,7 @@ feed(struct rfx *x, uint16_t port, enum probe_event ev, uint32_t frame, const ch
 static void
 rfx_open(struct rfx *x, bool interrupted)
 {
-	struct agent_meta tx = meta("send", "src"), rw = meta("listen", "web"),
+	struct capfile tx = meta("send", "src"), rw = meta("listen", "web"),
 	    rd = meta("listen", "db");
 	char err[256], path[128];
 

@@ -1,6 +1,6 @@
 /* Unit tests for the decision of whether a command that needs no privilege
  * may keep root (rootguard.h), and for reading sudo's SUDO_UID/SUDO_GID
- * (invoker.h).  The drop itself changes the test process for good: the lab
+ * (lib/sudouser.h).  The drop itself changes the test process for good: the lab
  * test t_rootguard.sh checks it. */
 #include <CUnit/Basic.h>
 #include <string.h>
@@ -10,7 +10,7 @@
 #include "suites.h"
 
 static enum rootguard_action
-decide(uid_t euid, const char *allow, const char *su, const char *sg, struct invoker *inv)
+decide(uid_t euid, const char *allow, const char *su, const char *sg, struct sudo_user *inv)
 {
 	char err[256];
 
@@ -21,7 +21,7 @@ decide(uid_t euid, const char *allow, const char *su, const char *sg, struct inv
 static void
 test_not_root(void)
 {
-	struct invoker inv;
+	struct sudo_user inv;
 
 	CU_ASSERT_EQUAL(decide(1000, NULL, NULL, NULL, &inv), RG_AS_IS);
 	/* Whatever sudo's variables say, a user is left as it is. */
@@ -31,7 +31,7 @@ test_not_root(void)
 static void
 test_plain_root(void)
 {
-	struct invoker inv;
+	struct sudo_user inv;
 
 	CU_ASSERT_EQUAL(decide(0, NULL, NULL, NULL, &inv), RG_REFUSE);
 	CU_ASSERT_EQUAL(decide(0, "", "", "", &inv), RG_REFUSE);
@@ -46,7 +46,7 @@ test_plain_root(void)
 static void
 test_sudo(void)
 {
-	struct invoker inv;
+	struct sudo_user inv;
 
 	CU_ASSERT_EQUAL(decide(0, NULL, "1000", "1001", &inv), RG_DROP);
 	CU_ASSERT_EQUAL(inv.uid, 1000);
@@ -60,7 +60,7 @@ test_sudo(void)
 static void
 test_bad_env(void)
 {
-	struct invoker inv;
+	struct sudo_user inv;
 	char err[256] = "";
 
 	CU_ASSERT_EQUAL(decide(0, NULL, "abc", "1000", &inv), RG_BAD_ENV);
@@ -70,9 +70,9 @@ test_bad_env(void)
 	CU_ASSERT_EQUAL(decide(0, NULL, "99999999999999999999", "1000", &inv), RG_BAD_ENV);
 	CU_ASSERT_EQUAL(decide(0, NULL, "1000", NULL, &inv), RG_BAD_ENV);
 	CU_ASSERT_EQUAL(decide(0, NULL, "1000", " 1000", &inv), RG_BAD_ENV);
-	CU_ASSERT_EQUAL(invoker_parse("1000", "", &inv, err, sizeof(err)), -1);
+	CU_ASSERT_EQUAL(sudouser_parse("1000", "", &inv, err, sizeof(err)), -1);
 	CU_ASSERT_STRING_EQUAL(err, "SUDO_GID='' is not a group id (SUDO_UID=1000)");
-	CU_ASSERT_EQUAL(invoker_parse("x", "1", &inv, err, sizeof(err)), -1);
+	CU_ASSERT_EQUAL(sudouser_parse("x", "1", &inv, err, sizeof(err)), -1);
 	CU_ASSERT_STRING_EQUAL(err, "SUDO_UID='x' is not a user id");
 }
 
@@ -84,7 +84,7 @@ register_rootguard_tests(void)
 	if (!s ||
 	    !CU_add_test(s, "not root: as is", test_not_root) ||
 	    !CU_add_test(s, "plain root: refused unless allowed", test_plain_root) ||
-	    !CU_add_test(s, "sudo: drop to the invoker", test_sudo) ||
+	    !CU_add_test(s, "sudo: drop to the user behind sudo", test_sudo) ||
 	    !CU_add_test(s, "malformed SUDO_UID/SUDO_GID", test_bad_env))
 		return -1;
 	return 0;

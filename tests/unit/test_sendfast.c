@@ -146,29 +146,29 @@ static void
 test_route_answer(void)
 {
 	uint8_t b[128] = { 0 };
-	struct linkout_route rt;
+	struct ethpath_route rt;
 	size_t gw, n = route_answer(b, 9, &gw);
 	struct nlmsgerr e = { .error = -ENETUNREACH };
 	struct nlmsghdr h = { .nlmsg_len = sizeof(h) + sizeof(e), .nlmsg_type = NLMSG_ERROR, .nlmsg_seq = 4 };
 	size_t cut;
 
-	CU_ASSERT_EQUAL(linkout_parse_route(b, n, 9, &rt), 0);
+	CU_ASSERT_EQUAL(ethpath_parse_route(b, n, 9, &rt), 0);
 	CU_ASSERT_EQUAL(rt.type, RTN_UNICAST);
 	CU_ASSERT_EQUAL(rt.oif, 7);
 	CU_ASSERT_TRUE(rt.has_gw);
 	CU_ASSERT_EQUAL(memcmp(rt.gw, "\xc6\x13\xff\xfe", 4), 0);
 	CU_ASSERT_EQUAL(rt.error, 0);
-	CU_ASSERT_EQUAL(linkout_parse_route(b, n, 8, &rt), -1);
+	CU_ASSERT_EQUAL(ethpath_parse_route(b, n, 8, &rt), -1);
 	for (cut = 0; cut < n; cut++)
-		CU_ASSERT_EQUAL(linkout_parse_route(b, cut, 9, &rt), -1);
+		CU_ASSERT_EQUAL(ethpath_parse_route(b, cut, 9, &rt), -1);
 	b[gw] = 3;                 /* an attribute shorter than its header */
-	CU_ASSERT_EQUAL(linkout_parse_route(b, n, 9, &rt), -1);
+	CU_ASSERT_EQUAL(ethpath_parse_route(b, n, 9, &rt), -1);
 	b[gw] = 6;                 /* a gateway of two bytes is no gateway */
-	CU_ASSERT_EQUAL(linkout_parse_route(b, n, 9, &rt), 0);
+	CU_ASSERT_EQUAL(ethpath_parse_route(b, n, 9, &rt), 0);
 	CU_ASSERT_FALSE(rt.has_gw);
 	memcpy(b, &h, sizeof(h));
 	memcpy(b + sizeof(h), &e, sizeof(e));
-	CU_ASSERT_EQUAL(linkout_parse_route(b, h.nlmsg_len, 4, &rt), 0);
+	CU_ASSERT_EQUAL(ethpath_parse_route(b, h.nlmsg_len, 4, &rt), 0);
 	CU_ASSERT_EQUAL(rt.error, ENETUNREACH);
 }
 
@@ -178,9 +178,9 @@ test_link_unavailable(void)
 {
 	char err[160] = "";
 
-	CU_ASSERT_PTR_NULL(linkout_open("rp-no-such-if0", err, sizeof(err)));
+	CU_ASSERT_PTR_NULL(ethpath_open("rp-no-such-if0", err, sizeof(err)));
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "rp-no-such-if0"));
-	CU_ASSERT_PTR_NULL(linkout_open("lo", err, sizeof(err)));
+	CU_ASSERT_PTR_NULL(ethpath_open("lo", err, sizeof(err)));
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "lo"));
 }
 
