@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "correlate/correlate.h"
+#include "correlate/evidence.h"
 #include "capture/pkt.h"
 #include "plan/plan.h"
 #include "probe/probeid.h"
@@ -57,8 +57,8 @@ const char   *tlsev_log_problem(const struct tlsev *);
 void          tlsev_set_ca(struct tlsev *, const char *ca_file);
 
 /* One captured packet; true when it belongs to a TLS probe's flow (then no
- * other kind looks at it).  Events go to the correlator through corr_event. */
-bool tlsev_packet(struct tlsev *, struct corr *, struct probeid *, const struct pkt *,
+ * other kind looks at it).  Events go to sink. */
+bool tlsev_packet(struct tlsev *, const struct evidence_sink *, struct probeid *, const struct pkt *,
                   int64_t ts_us, uint32_t frame, uint8_t seg, size_t endpoint, bool at_sender);
 /* Around each capture file read (flows do not span capture files). */
 void tlsev_capture_begin(struct tlsev *, size_t endpoint, bool at_sender);

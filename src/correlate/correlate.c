@@ -445,6 +445,7 @@ corr_read_pcap(struct corr *c, struct probeid *pid, const char *path, size_t ep,
 /* One capture file being read. */
 struct reading {
 	struct corr       *c;
+	struct evidence_sink sink;     /* corr_event, for the TLS flows */
 	struct probeid    *pid;
 	struct pktdecode  *dec;
 	size_t             ep;
@@ -454,6 +455,13 @@ struct reading {
 	struct pcap_rec    rec[PKTDECODE_BATCH];
 	struct decoded     pk[PKTDECODE_BATCH];
 };
+
+static void
+sink_event(void *arg, const struct probe_match *m, const struct pkt *p, int64_t ts_us,
+    size_t ep, bool at_sender)
+{
+	corr_event(arg, m, p, ts_us, ep, at_sender);
+}
 
 /* Probe ids come in no order: the probe records a packet a few places on
  * will need are fetched while this one is judged. */
@@ -484,7 +492,7 @@ batch_apply(struct reading *rd, int n)
 		uint32_t frame = ++rd->frame;
 
 		prefetch_probe(rd, i + PREFETCH_AHEAD, n);
-		if (!b->dissected || tlsev_packet(rd->c->tls, rd->c, rd->pid, &b->p, rd->rec[i].ts_us,
+		if (!b->dissected || tlsev_packet(rd->c->tls, &rd->sink, rd->pid, &b->p, rd->rec[i].ts_us,
 		    frame, rd->seg, rd->ep, rd->at_sender))
 			continue;
 		if (b->dr == DECODE_MATCH) {
@@ -521,7 +529,7 @@ corr_read_pcap_seg(struct corr *c, struct probeid *pid, const char *path, size_t
 	int n = -1;
 
 	if (pr && rd) {
-		*rd = (struct reading){ .c = c, .pid = pid, .ep = ep, .at_sender = at_sender,
+		*rd = (struct reading){ .c = c, .sink = { sink_event, c }, .pid = pid, .ep = ep, .at_sender = at_sender,
 		    .seg = (uint8_t)(seg > UINT8_MAX ? UINT8_MAX : seg),
 		    .dec = pktdecode_new(c->pl, pid, ep, at_sender, pcapread_dlt(pr)) };
 		if (rd->dec)
@@ -961,29 +969,6 @@ void corr_set_ca(struct corr *c, const char *ca_file) { c->ca_file = ca_file; }
 const struct tls_result *corr_tls(const struct corr *c, uint32_t id) { return tlsev_result(c->tls, id); }
 const char *corr_tls_problem(const struct corr *c) { return tlsev_log_problem(c->tls); }
 uint64_t corr_foreign(const struct corr *c) { return c->foreign; }
-
-const char *
-evidence_name(enum evidence e)
-{
-	static const char *const names[] = {
-		"arrived", "answered", "host-reset", "firewall-reset", "icmp-unreachable",
-		"silent-drop", "tls-intact", "tls-sni-altered", "tls-altered", "tls-reoriginated",
-		"tls-blocked-after-syn", "inconclusive",
-	};
-	return (unsigned)e < sizeof(names) / sizeof(names[0]) ? names[e] : "?";
-}
-
-const char *
-observed_name(enum observed o)
-{
-	return o == OBS_OPEN ? "open" : o == OBS_CLOSED ? "closed" : "unknown";
-}
-
-const char *
-verdict_name(enum verdict v)
-{
-	return v == VERDICT_PASS ? "pass" : v == VERDICT_FAIL ? "fail" : "inconclusive";
-}
 
 static const char *
 icmp_meaning(bool v6, uint8_t type, uint8_t code)

@@ -409,13 +409,13 @@ new_flow(struct tlsev *t, const struct pkt *p, int64_t ts, uint32_t frame, uint8
 }
 
 static void
-emit(struct corr *c, uint32_t id, enum probe_event ev, uint32_t frame, uint8_t seg,
+emit(const struct evidence_sink *c, uint32_t id, enum probe_event ev, uint32_t frame, uint8_t seg,
     const struct pkt *p, int64_t ts, size_t ep, bool at_sender)
 {
 	struct probe_match m = { .id = id, .ev = ev, .frame = frame, .vouched = CARRIER_SPORT,
 	    .seg = seg };
 
-	corr_event(c, &m, p, ts, ep, at_sender);
+	c->event(c->arg, &m, p, ts, ep, at_sender);
 }
 
 static void
@@ -459,7 +459,7 @@ add_foreign(struct tlsev *t, size_t ep, uint16_t dport, int64_t ts, const struct
 /* A whole ClientHello on a flow: at the sender, what was sent; at the far
  * side, what arrived, told by its random. */
 static void
-on_hello(struct tlsev *t, struct corr *c, struct flow *f, const struct tls_client_hello *ch,
+on_hello(struct tlsev *t, const struct evidence_sink *c, struct flow *f, const struct tls_client_hello *ch,
     int64_t ts, uint32_t frame, uint8_t seg, size_t ep, bool at_sender)
 {
 	const struct rnd_ent *re;
@@ -499,7 +499,7 @@ on_hello(struct tlsev *t, struct corr *c, struct flow *f, const struct tls_clien
 }
 
 static void
-client_data(struct tlsev *t, struct corr *c, struct flow *f, const struct pkt *p, int64_t ts,
+client_data(struct tlsev *t, const struct evidence_sink *c, struct flow *f, const struct pkt *p, int64_t ts,
     uint32_t frame, uint8_t seg, size_t ep, bool at_sender)
 {
 	struct tls_client_hello ch;
@@ -536,7 +536,7 @@ client_data(struct tlsev *t, struct corr *c, struct flow *f, const struct pkt *p
 
 /* At the sender: its own SYNs and data, and what comes back. */
 static bool
-sender_packet(struct tlsev *t, struct corr *c, const struct pkt *p, int64_t ts, uint32_t frame,
+sender_packet(struct tlsev *t, const struct evidence_sink *c, const struct pkt *p, int64_t ts, uint32_t frame,
     uint8_t seg, size_t ep)
 {
 	const struct pkt_l4 *l = &p->l4;
@@ -600,7 +600,7 @@ mark_ports(struct tlsev *t, size_t ep)
 
 /* At the far side: SYNs and data toward a TLS port of this host. */
 static bool
-receiver_packet(struct tlsev *t, struct corr *c, struct probeid *pid, const struct pkt *p,
+receiver_packet(struct tlsev *t, const struct evidence_sink *c, struct probeid *pid, const struct pkt *p,
     int64_t ts, uint32_t frame, uint8_t seg, size_t ep)
 {
 	const struct pkt_l4 *l = &p->l4;
@@ -676,7 +676,7 @@ some_tls_flow(const struct tlsev *t, const struct pkt *p)
 }
 
 bool
-tlsev_packet(struct tlsev *t, struct corr *c, struct probeid *pid, const struct pkt *p,
+tlsev_packet(struct tlsev *t, const struct evidence_sink *c, struct probeid *pid, const struct pkt *p,
     int64_t ts_us, uint32_t frame, uint8_t seg, size_t ep, bool at_sender)
 {
 	bool mine;

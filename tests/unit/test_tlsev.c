@@ -12,6 +12,7 @@
 
 #include "fixture.h"
 #include "suites.h"
+#include "correlate/correlate.h"
 #include "correlate/tlsev.h"
 
 #define CL_ADDR  "198.18.10.10"
@@ -45,6 +46,7 @@ static const uint8_t key[PROBEID_KEYLEN] = { 7, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 1
 struct tfx {
 	struct fixture  f;
 	struct corr    *c;
+	struct evidence_sink sink;   /* into c, as the correlator feeds itself */
 	struct probeid *pid;
 	struct tlsev   *t;
 	char            dir[64];
@@ -149,6 +151,13 @@ write_log(const struct tfx *x, const struct tlslog *l, unsigned seg)
 }
 
 static void
+to_corr(void *arg, const struct probe_match *m, const struct pkt *p, int64_t ts_us, size_t ep,
+    bool at_sender)
+{
+	corr_event(arg, m, p, ts_us, ep, at_sender);
+}
+
+static void
 fx_open(struct tfx *x)
 {
 	memset(x, 0, sizeof(*x));
@@ -158,6 +167,7 @@ fx_open(struct tfx *x)
 	x->cl = fixture_ep(&x->f, "cl");
 	x->srv = fixture_ep(&x->f, "srv");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(x->c = corr_new(x->f.pl));
+	x->sink = (struct evidence_sink){ to_corr, x->c };
 	CU_ASSERT_PTR_NOT_NULL_FATAL(x->pid = probeid_new(key));
 	snprintf(x->dir, sizeof(x->dir), "/tmp/rp-tlsev.XXXXXX");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(x->dir));
@@ -206,7 +216,7 @@ segment(struct tfx *x, const char *src, uint16_t sport, uint16_t port, uint8_t f
 	p.l4.flags = flags;
 	p.l4.payload = data;
 	p.l4.payload_len = len;
-	tlsev_packet(x->t, x->c, x->pid, &p, T0 + port * 1000 + 500, 1, 0,
+	tlsev_packet(x->t, &x->sink, x->pid, &p, T0 + port * 1000 + 500, 1, 0,
 	    at_sender ? x->cl : x->srv, at_sender);
 }
 
