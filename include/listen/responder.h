@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-#include "send/agent.h"
+#include "capture/agent.h"
 
 struct responder;
 

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "send/agent.h"
+#include "capture/agent.h"
 #include "plan/plan.h"
 
 /* Is this probe sent over TLS (and so not as a raw SYN)? */

@@ -13,7 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "send/agent.h"
+#include "listen/listener.h"
+#include "send/sender.h"
 #include "cmd/cli.h"
 #include "correlate/correlate.h"
 #include "lib/sudouser.h"
@@ -413,7 +414,7 @@ run_agent(int argc, char **argv, bool sender, const struct rp_log *log)
 	};
 	log_info(&lg, "%s on %s, run %s, capture %s%s", sender ? "sending" : "listening",
 	    f.iface, rp.id, f.ppath, sender ? "" : " (stop with Ctrl-C or SIGTERM)");
-	rc = sender ? agent_send(&cfg) : agent_listen(&cfg);
+	rc = sender ? sender_run(&cfg) : listener_run(&cfg);
 	if (rc == 0)
 		log_info(&lg, "done: %s and %s", f.ppath, f.mname);
 	cli_free(&in);

@@ -14,7 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "send/agent.h"
+#include "listen/listener.h"
+#include "send/sender.h"
 #include "correlate/correlate.h"
 #include "lib/errfmt.h"
 #include "lab/netns.h"
@@ -432,7 +433,7 @@ spawn_agent(struct lab *lab, size_t e, bool sender, char *err, size_t errlen)
 			log_warnx(&lg, "%s", cerr);
 			_exit(3);
 		}
-		_exit(sender ? agent_send(&ac) : agent_listen(&ac));
+		_exit(sender ? sender_run(&ac) : listener_run(&ac));
 	}
 	close(ready[1]);
 	if (stop[0] >= 0)

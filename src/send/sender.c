@@ -1,9 +1,7 @@
-#include "send/agent.h"
+#include "send/sender.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <libnet.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -11,158 +9,12 @@
 
 #include "capture/capfile.h"
 #include "capture/capture.h"
-#include "send/ethpath.h"
-#include "lib/privdrop.h"
+#include "lib/sigfd.h"
 #include "probe/probekind.h"
-#include "listen/responder.h"
+#include "send/ethpath.h"
 #include "send/sendfast.h"
 #include "send/sendsched.h"
-#include "lib/sigfd.h"
 #include "tls/tlsclient.h"
-
-#define NS_PER_S 1000000000LL
-
-static int64_t
-now_ns(clockid_t clk)
-{
-	struct timespec ts;
-
-	clock_gettime(clk, &ts);
-	return (int64_t)ts.tv_sec * NS_PER_S + ts.tv_nsec;
-}
-
-static void
-meta_init(struct capfile *m, const struct agent_cfg *cfg, const char *role)
-{
-	const struct profile *prof = plan_profile(cfg->plan);
-	char a[ADDR_STRLEN];
-
-	memset(m, 0, sizeof(*m));
-	snprintf(m->role, sizeof(m->role), "%s", role);
-	snprintf(m->endpoint, sizeof(m->endpoint), "%s", profile_endpoint(prof, cfg->endpoint)->name);
-	snprintf(m->iface, sizeof(m->iface), "%s", cfg->iface);
-	snprintf(m->addr, sizeof(m->addr), "%s", addr_fmt(plan_addr(cfg->plan, cfg->endpoint), a));
-	snprintf(m->pcap, sizeof(m->pcap), "%s", cfg->pcap_name);
-}
-
-static void
-notify_ready(int fd)
-{
-	char c = 'r';
-
-	if (fd >= 0 && write(fd, &c, 1) != 1)
-		return;      /* the parent then times out waiting, and says so */
-}
-
-/* Waits up to until_ns (CLOCK_MONOTONIC) for capture traffic, a signal or a
- * stop request, writing packets as they come.  Returns 2 on a signal, 1 if
- * asked to stop through stop_fd, 0 when the time is up, -1 on a capture
- * error (message in err). */
-static int
-wait_and_capture(struct capture *cap, int sigfd, int stop_fd, int64_t until_ns,
-    char *err, size_t errlen)
-{
-	for (;;) {
-		struct pollfd pf[3] = {
-			{ .fd = capture_fd(cap), .events = POLLIN },
-			{ .fd = sigfd, .events = POLLIN },
-			{ .fd = stop_fd, .events = POLLIN },
-		};
-		int64_t left = until_ns - now_ns(CLOCK_MONOTONIC);
-		struct timespec ts;
-		int n;
-
-		if (left <= 0)
-			return 0;
-		ts.tv_sec = (time_t)(left / NS_PER_S);
-		ts.tv_nsec = (long)(left % NS_PER_S);
-		n = ppoll(pf, stop_fd >= 0 ? 3 : 2, &ts, NULL);
-		if (n < 0 && errno != EINTR) {
-			snprintf(err, errlen, "poll: %s", strerror(errno));
-			return -1;
-		}
-		if (n > 0 && (pf[0].revents & POLLIN) && capture_drain(cap, err, errlen) < 0)
-			return -1;
-		if (n > 0 && pf[1].revents)
-			return 2;
-		if (n > 0 && stop_fd >= 0 && pf[2].revents)
-			return 1;
-	}
-}
-
-/* Opens what an agent writes (capture, capture file) while it may still
- * create files, then gives up root: from here on it parses untrusted
- * traffic.  Returns the capture file's descriptor, or -1. */
-static int
-open_outputs(struct capfile *m, struct capture **cap, const struct agent_cfg *cfg)
-{
-	char err[256] = "";
-	int fd = capfile_create(cfg->meta_path, err, sizeof(err));
-
-	if (fd < 0) {
-		log_warnx(cfg->log, "%s", err);
-		return -1;
-	}
-	*cap = capture_open(cfg->iface, probekind_filter(), cfg->pcap_path, err, sizeof(err));
-	if (!*cap) {
-		log_warnx(cfg->log, "%s", err);
-		close(fd);
-		unlink(cfg->meta_path);
-		return -1;
-	}
-	/* Handed over now: after the drop to nobody, nobody could. */
-	if (cfg->owner && (sudouser_hand_over(cfg->owner, cfg->meta_path, err, sizeof(err)) != 0 ||
-	    sudouser_hand_over(cfg->owner, cfg->pcap_path, err, sizeof(err)) != 0)) {
-		struct capture_stats st;
-		char cerr[64];
-
-		log_warnx(cfg->log, "%s", err);
-		capture_close(*cap, &st, cerr, sizeof(cerr));
-		close(fd);
-		unlink(cfg->pcap_path);
-		unlink(cfg->meta_path);
-		return -1;
-	}
-	m->started_us = now_ns(CLOCK_REALTIME) / 1000;
-	return fd;
-}
-
-static int
-drop_privileges(struct capfile *m, const struct agent_cfg *cfg)
-{
-	char err[160];
-
-	if (privdrop(m->privileges, sizeof(m->privileges), err, sizeof(err)) == 0)
-		return 0;
-	snprintf(m->error, sizeof(m->error), "%s", err);
-	log_warnx(cfg->log, "%s", err);
-	return -1;
-}
-
-static int
-finish(struct capfile *m, struct capture *cap, int metafd, const struct agent_cfg *cfg,
-    char *err, size_t errlen)
-{
-	char cerr[160] = "";
-	int ok = m->error[0] == '\0';
-
-	m->finished_us = now_ns(CLOCK_REALTIME) / 1000;
-	if (capture_close(cap, &m->cap, cerr, sizeof(cerr)) != 0) {
-		if (ok)
-			snprintf(m->error, sizeof(m->error), "%s", cerr);
-		ok = 0;
-	}
-	m->complete = ok && !m->interrupted;
-	/* Said first: on a full disk the capture file may not be writable
-	 * either, and this is the message that explains both. */
-	if (!ok)
-		log_warnx(cfg->log, "%s", m->error);
-	if (capfile_write_fd(m, metafd, err, errlen) != 0 || close(metafd) != 0) {
-		log_warnx(cfg->log, "%s: %s", cfg->meta_path, err);
-		return 3;
-	}
-	return m->complete ? 0 : 3;
-}
 
 /* A libnet context holds one packet's headers, which a kind patches from
  * probe to probe; a probe of another kind or IP version starts a fresh
@@ -291,7 +143,7 @@ pace(struct sender *s)
 	 * our own SYNs and drops the evidence. */
 	if (capture_drain(s->cap, s->m->error, sizeof(s->m->error)) < 0)
 		return -1;
-	w = wait_and_capture(s->cap, s->sigfd, -1, sendsched_due(&s->sched), s->m->error,
+	w = agent_wait_and_capture(s->cap, s->sigfd, -1, sendsched_due(&s->sched), s->m->error,
 	    sizeof(s->m->error));
 
 	if (w < 0)
@@ -301,7 +153,7 @@ pace(struct sender *s)
 		log_warnx(s->cfg->log, "interrupted after %ju probes", (uintmax_t)s->m->sent);
 		return -1;
 	}
-	if (now_ns(CLOCK_MONOTONIC) > s->deadline) {
+	if (agent_now_ns(CLOCK_MONOTONIC) > s->deadline) {
 		snprintf(s->m->error, sizeof(s->m->error), "sender reached its time limit of %u s",
 		    s->cfg->max_seconds);
 		return -1;
@@ -413,8 +265,8 @@ unanswered(const struct sender *s)
 static int
 linger(struct sender *s)
 {
-	int w = wait_and_capture(s->cap, s->sigfd, -1,
-	    now_ns(CLOCK_MONOTONIC) + (int64_t)s->cfg->linger_ms * 1000000, s->m->error,
+	int w = agent_wait_and_capture(s->cap, s->sigfd, -1,
+	    agent_now_ns(CLOCK_MONOTONIC) + (int64_t)s->cfg->linger_ms * 1000000, s->m->error,
 	    sizeof(s->m->error));
 
 	if (w == 2)
@@ -428,7 +280,7 @@ static int
 await_tls(struct sender *s)
 {
 	while (!tlsc_done(s->tls)) {
-		int w = wait_and_capture(s->cap, s->sigfd, tlsc_done_fd(s->tls), s->deadline,
+		int w = agent_wait_and_capture(s->cap, s->sigfd, tlsc_done_fd(s->tls), s->deadline,
 		    s->m->error, sizeof(s->m->error));
 
 		if (w == 2)
@@ -460,7 +312,7 @@ send_rounds(struct sender *s)
 	 * see the far side, so a silent drop is retried too, which is what
 	 * tells it apart from a lost packet. */
 	for (round = 0; round < s->cfg->retries && unanswered(s) > 0; round++) {
-		sendsched_restart(&s->sched, now_ns(CLOCK_MONOTONIC));
+		sendsched_restart(&s->sched, agent_now_ns(CLOCK_MONOTONIC));
 		if (send_pass(s, true) != 0 || linger(s) != 0)
 			return;
 	}
@@ -523,7 +375,7 @@ static int
 drop_after_link(struct sender *s)
 {
 	open_link(s);
-	return drop_privileges(s->m, s->cfg);
+	return agent_drop_privileges(s->m, s->cfg);
 }
 
 /* The fast path shares libnet's raw IPv4 socket; without it every probe
@@ -559,7 +411,7 @@ log_paths(const struct sender *s)
 }
 
 int
-agent_send(const struct agent_cfg *cfg)
+sender_run(const struct agent_cfg *cfg)
 {
 	char err[256] = "";
 	struct capfile m;
@@ -567,10 +419,10 @@ agent_send(const struct agent_cfg *cfg)
 	int w, metafd;
 
 	s.sigfd = sigfd_open();
-	s.deadline = now_ns(CLOCK_MONOTONIC) + (int64_t)cfg->max_seconds * NS_PER_S;
+	s.deadline = agent_now_ns(CLOCK_MONOTONIC) + (int64_t)cfg->max_seconds * AGENT_NS_PER_S;
 	s.prog = cfg->progress ? cfg->progress : &s.dummy;
-	meta_init(&m, cfg, "send");
-	if (s.sigfd < 0 || (metafd = open_outputs(&m, &s.cap, cfg)) < 0)
+	agent_meta_init(&m, cfg, "send");
+	if (s.sigfd < 0 || (metafd = agent_open_outputs(&m, &s.cap, cfg)) < 0)
 		return 3;
 	s.dlt = capture_datalink(s.cap);
 	s.pid = probeid_new(cfg->key);
@@ -582,8 +434,8 @@ agent_send(const struct agent_cfg *cfg)
 	} else if (open_tls(&s) == 0 && drop_after_link(&s) == 0 && start_tls(&s) == 0) {
 		open_fast(&s);
 		capture_set_sink(s.cap, on_own_packet, &s);
-		notify_ready(cfg->ready_fd);
-		sendsched_init(&s.sched, cfg->rate, now_ns(CLOCK_MONOTONIC));
+		agent_notify_ready(cfg->ready_fd);
+		sendsched_init(&s.sched, cfg->rate, agent_now_ns(CLOCK_MONOTONIC));
 		sendperm_init(&s.order, plan_nprobes(cfg->plan), cfg->key);
 		send_rounds(&s);
 	}
@@ -595,58 +447,10 @@ agent_send(const struct agent_cfg *cfg)
 		libnet_destroy(s.cr.l4);
 	if (s.cr.l6)
 		libnet_destroy(s.cr.l6);
-	w = finish(&m, s.cap, metafd, cfg, err, sizeof(err));
+	w = agent_finish(&m, s.cap, metafd, cfg, err, sizeof(err));
 	probeid_free(s.pid);
 	free(s.answered);
 	close(s.sigfd);
 	return w;
 }
 
-/* Which planned TLS ports the responder serves and which it left alone. */
-static void
-log_responder(const struct agent_cfg *cfg, const struct responder *r)
-{
-	char buf[512];
-
-	if (r && responder_summary(r, buf, sizeof(buf)) > 0)
-		log_info(cfg->log, "%s", buf);
-}
-
-int
-agent_listen(const struct agent_cfg *cfg)
-{
-	char err[256] = "";
-	struct capfile m;
-	struct capture *cap = NULL;
-	struct responder *resp;
-	int sigfd = sigfd_open(), w, metafd;
-
-	meta_init(&m, cfg, "listen");
-	if (sigfd < 0 || (metafd = open_outputs(&m, &cap, cfg)) < 0)
-		return 3;
-	/* The responder binds its ports (443 takes root) before the drop. */
-	resp = responder_open(cfg, m.error, sizeof(m.error));
-	if (resp && cfg->owner)
-		sudouser_hand_over(cfg->owner, cfg->tls_log_path, m.error, sizeof(m.error));
-	if (m.error[0] || drop_privileges(&m, cfg) != 0 ||
-	    (resp && responder_start(resp, m.error, sizeof(m.error)) != 0)) {
-		responder_finish(resp, err, sizeof(err));
-		w = finish(&m, cap, metafd, cfg, err, sizeof(err));
-		close(sigfd);
-		return 3;
-	}
-	log_responder(cfg, resp);
-	notify_ready(cfg->ready_fd);
-	w = wait_and_capture(cap, sigfd, cfg->stop_fd,
-	    now_ns(CLOCK_MONOTONIC) + (int64_t)cfg->max_seconds * NS_PER_S, m.error, sizeof(m.error));
-	/* Standalone, the duration is the plan for how long to listen. */
-	if (w == 0 && !cfg->signal_stops)
-		snprintf(m.error, sizeof(m.error), "listener reached its time limit of %u s", cfg->max_seconds);
-	/* Standalone, a signal is how a listener is told the run is over. */
-	m.interrupted = w == 2 && !cfg->signal_stops;
-	if (responder_finish(resp, err, sizeof(err)) != 0 && !m.error[0])
-		snprintf(m.error, sizeof(m.error), "%s", err);
-	w = finish(&m, cap, metafd, cfg, err, sizeof(err));
-	close(sigfd);
-	return w;
-}

@@ -2,13 +2,14 @@
  * a far-side host.  Each captures its own interface to a pcap and describes
  * that capture in a meta file (capture/capfile.h).  They run in the caller's
  * network namespace; the lab forks one process per agent after setns(). */
-#ifndef RP_SEND_AGENT_H
-#define RP_SEND_AGENT_H
+#ifndef RP_CAPTURE_AGENT_H
+#define RP_CAPTURE_AGENT_H
 
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "lib/sudouser.h"
 #include "lib/log.h"
@@ -52,9 +53,32 @@ struct agent_cfg {
 	const struct sudo_user *owner;
 };
 
-/* Both return a process exit status: 0 done, 3 failed or interrupted.  The
- * meta file is written in every case once the capture was opened. */
-int agent_send(const struct agent_cfg *);
-int agent_listen(const struct agent_cfg *);
+/* What both agents do around their own work (send/sender.h,
+ * listen/listener.h): the capture, its capture file, the privilege drop,
+ * and the end that seals them. */
+struct capfile;
+struct capture;
+
+#define AGENT_NS_PER_S 1000000000LL
+
+int64_t agent_now_ns(clockid_t);
+void    agent_meta_init(struct capfile *, const struct agent_cfg *, const char *role);
+/* One byte on fd (if >= 0) once the capture is live. */
+void    agent_notify_ready(int fd);
+/* Waits up to until_ns (CLOCK_MONOTONIC) for capture traffic, a signal or a
+ * stop request, writing packets as they come.  Returns 2 on a signal, 1 if
+ * asked to stop through stop_fd, 0 when the time is up, -1 on a capture
+ * error (message in err). */
+int     agent_wait_and_capture(struct capture *, int sigfd, int stop_fd, int64_t until_ns,
+                               char *err, size_t errlen);
+/* Creates the capture file, then opens the capture (pcap) and hands both to
+ * cfg->owner; the capture file's descriptor, or -1 after saying why. */
+int     agent_open_outputs(struct capfile *, struct capture **, const struct agent_cfg *);
+/* Becomes nobody for good, recording how in the capture file; -1 on error. */
+int     agent_drop_privileges(struct capfile *, const struct agent_cfg *);
+/* Closes the capture and writes the capture file: the agent's exit status,
+ * 0 done or 3 failed or interrupted. */
+int     agent_finish(struct capfile *, struct capture *, int metafd, const struct agent_cfg *,
+                     char *err, size_t errlen);
 
 #endif
