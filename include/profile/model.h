@@ -11,7 +11,7 @@
 
 #include "profile/diag.h"
 #include "profile/lex.h"
-#include "profile/profile.h"
+#include "profile/types.h"
 
 #define NO_INDEX SIZE_MAX
 
@@ -135,7 +135,6 @@ struct profile {
 	size_t           nfiles;
 };
 
-/* profile.c */
 void       *pf_grow(void *v, size_t n, size_t size);
 char       *pf_strdup(const char *);
 const char *pf_proto_name(uint8_t proto);
@@ -155,15 +154,19 @@ struct endpoint *pf_add_endpoint(struct profile *, char *name, char *desc,
 const char *pf_where(const struct profile *, const struct src_span *at,
                      const struct src_span *here, char *buf, size_t size);
 
-/* profile_resolve.c */
-void  pf_resolve(struct profile *, struct diag *);
-void  pf_publish(struct profile *);
+/* Whether x is one of v[0..n). */
+bool  pf_has_index(const size_t *v, size_t n, size_t x);
+/* Frees everything the model holds (profile_free() is the public name). */
+void  pf_free(struct profile *);
+/* The parts, for the parser's error paths (each frees what it holds, not
+ * itself). */
+void  pf_free_certx(struct certx *);
+void  pf_free_svclist(struct svclist *);
+void  pf_free_eplist(struct eplist *);
+void  pf_free_rule(struct rule *);
+
 /* Text is built in memory streams; running out of memory is fatal. */
 FILE *pf_mem_open(char **buf, size_t *size);
 void  pf_mem_close(FILE *);
-
-/* profile_print.c */
-char *pf_svclist_text(const struct svclist *);
-char *pf_eplist_text(const struct eplist *);
 
 #endif

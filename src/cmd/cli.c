@@ -1,4 +1,5 @@
 #include "cmd/cli.h"
+#include "profile/parse.h"
 
 #include "plan/rundir.h"
 

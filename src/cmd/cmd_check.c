@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cmd/cli.h"
+#include "profile/print.h"
 #include "lab/drift.h"
 #include "lab/nftgen.h"
 #include "plan/rundir.h"

@@ -2,7 +2,7 @@
  * grouped by kind, port lists sorted and merged, included files written out
  * in place.  Printing it and parsing the result gives the same text again
  * (the golden and fuzz tests hold it to that). */
-#include "profile/model.h"
+#include "profile/print.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,48 +1,18 @@
 /* Name resolution and whole-profile checks (after every file is parsed, so
  * names may be used before they are defined), and the queries. */
-#include "profile/model.h"
+#include "profile/resolve.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "lib/dnsname.h"
-
-FILE *
-pf_mem_open(char **buf, size_t *size)
-{
-	FILE *f = open_memstream(buf, size);
-
-	if (!f) {
-		fputs("ruleproof: out of memory\n", stderr);
-		abort();
-	}
-	return f;
-}
-
-void
-pf_mem_close(FILE *f)
-{
-	if (fclose(f) != 0) {
-		fputs("ruleproof: out of memory\n", stderr);
-		abort();
-	}
-}
-
-static bool
-has_index(const size_t *v, size_t n, size_t x)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (v[i] == x)
-			return true;
-	return false;
-}
+#include "profile/print.h"
+#include "profile/profile.h"
 
 static void
 add_unique(size_t **v, size_t *n, size_t x)
 {
-	if (has_index(*v, *n, x))
+	if (pf_has_index(*v, *n, x))
 		return;
 	*v = pf_grow(*v, *n, sizeof(**v));
 	(*v)[(*n)++] = x;
@@ -529,7 +499,7 @@ check_shared(const struct profile *pf, struct diag *d, const struct rule *r)
 		n = 0;
 		append_epref(pf, e, &v, &n);
 		for (k = 0; k < n; k++) {
-			if (!has_index(r->srcidx, r->nsrc, v[k]))
+			if (!pf_has_index(r->srcidx, r->nsrc, v[k]))
 				continue;
 			if (e->kind == TG_ENDPOINT)
 				diag_error(d, &e->at, "'%s' is both a source and a destination of this rule",
@@ -575,10 +545,10 @@ check_pair(const struct profile *pf, struct diag *d, const struct rule *a, const
 	if (!pf_spans_overlap(a->spans, a->nspans, b->spans, b->nspans, &ov))
 		return;
 	for (i = 0; i < b->nsrc; i++) {
-		if (!has_index(a->srcidx, a->nsrc, b->srcidx[i]))
+		if (!pf_has_index(a->srcidx, a->nsrc, b->srcidx[i]))
 			continue;
 		for (j = 0; j < b->ndst; j++) {
-			if (!has_index(a->dstidx, a->ndst, b->dstidx[j]))
+			if (!pf_has_index(a->dstidx, a->ndst, b->dstidx[j]))
 				continue;
 			diag_error(d, &b->kw, "contradicts %s rule at %s: %s -> %s %s",
 			    a->pub.expect_open ? "open" : "closed",
@@ -655,122 +625,4 @@ pf_publish(struct profile *pf)
 		for (k = 0; k < r->nspans; k++)
 			r->pub.tls = r->pub.tls || r->spans[k].tls;
 	}
-}
-
-/* ---- queries ---- */
-
-const char *
-profile_name(const struct profile *pf)
-{
-	return pf->name;
-}
-
-const char *
-profile_title(const struct profile *pf)
-{
-	return pf->title;
-}
-
-const char *
-profile_document(const struct profile *pf)
-{
-	return pf->doc;
-}
-
-size_t
-profile_nfiles(const struct profile *pf)
-{
-	return pf->nfiles;
-}
-
-const char *
-profile_file(const struct profile *pf, size_t i)
-{
-	return i < pf->nfiles ? pf->files[i] : NULL;
-}
-
-size_t
-profile_nendpoints(const struct profile *pf)
-{
-	return pf->neps;
-}
-
-const struct profile_endpoint *
-profile_endpoint(const struct profile *pf, size_t i)
-{
-	return i < pf->neps ? &pf->eps[i].pub : NULL;
-}
-
-long
-profile_find_endpoint(const struct profile *pf, const char *name)
-{
-	return name ? pf_find_endpoint(pf, name) : -1;
-}
-
-const char *
-profile_name_kind(const struct profile *pf, const char *name)
-{
-	if (pf_find_group(pf, name) >= 0)
-		return "group";
-	if (pf_find_wildcard(pf, name) >= 0)
-		return "wildcard";
-	if (pf_find_service(pf, name) >= 0)
-		return "service";
-	return NULL;
-}
-
-size_t
-profile_nrules(const struct profile *pf)
-{
-	return pf->nrules;
-}
-
-const struct profile_rule *
-profile_rule(const struct profile *pf, size_t i)
-{
-	return i < pf->nrules ? &pf->rules[i].pub : NULL;
-}
-
-const struct port_span *
-profile_rule_span(const struct profile_rule *r, uint8_t proto, uint16_t port)
-{
-	size_t i;
-
-	for (i = 0; i < r->nspans; i++)
-		if (r->spans[i].proto == proto && r->spans[i].lo <= port && port <= r->spans[i].hi)
-			return &r->spans[i];
-	return NULL;
-}
-
-int
-profile_default_closed_line(const struct profile *pf)
-{
-	return pf->default_line;
-}
-
-const char *
-profile_default_closed_file(const struct profile *pf)
-{
-	return pf->default_line ? pf->files[pf->default_at.file] : NULL;
-}
-
-bool
-profile_default_closed_all(const struct profile *pf)
-{
-	return pf->default_all;
-}
-
-bool
-profile_allows(const struct profile *pf, size_t src, size_t dst, uint8_t proto, uint16_t port)
-{
-	size_t i;
-
-	for (i = 0; i < pf->nrules; i++) {
-		const struct rule *r = &pf->rules[i];
-
-		if (r->pub.expect_open && has_index(r->srcidx, r->nsrc, src) &&
-		    has_index(r->dstidx, r->ndst, dst) && profile_rule_span(&r->pub, proto, port))
-			return true;
-	}
-	return false;
 }

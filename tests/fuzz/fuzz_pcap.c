@@ -25,6 +25,7 @@
 #include <pcap/pcap.h>
 
 #include "correlate/correlate.h"
+#include "profile/parse.h"
 #include "memfile.h"
 #include "capture/pcapread.h"
 #include "plan/plan.h"

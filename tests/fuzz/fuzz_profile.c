@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "lab/nftgen.h"
+#include "profile/print.h"
+#include "profile/parse.h"
 #include "plan/plan.h"
 #include "profile/profile.h"
 #include "profile/site.h"

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "plan/plan.h"
+#include "profile/parse.h"
 #include "profile/profile.h"
 #include "profile/site.h"
 

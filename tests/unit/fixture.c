@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "profile/parse.h"
+
 /* Diagnostics are kept aside and shown only when a text does not parse, so
  * that a passing suite prints nothing. */
 static struct profile *

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "capture/capfile.h"
+#include "profile/parse.h"
 #include "profile/profile.h"
 #include "plan/rundir.h"
 #include "suites.h"

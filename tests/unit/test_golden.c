@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "profile/profile.h"
+#include "profile/print.h"
+#include "profile/parse.h"
 #include "profile/site.h"
 #include "suites.h"
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "lab/drift.h"
+#include "profile/parse.h"
 #include "fixture.h"
 #include "lab/nftgen.h"
 #include "plan/plan.h"

@@ -9,6 +9,7 @@
 
 #include "fixture.h"
 #include "lib/keyset.h"
+#include "profile/parse.h"
 #include "plan/plan.h"
 #include "profile/profile.h"
 #include "profile/site.h"

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "profile/diag.h"
+#include "profile/print.h"
+#include "profile/parse.h"
 #include "profile/lex.h"
 #include "profile/profile.h"
 #include "suites.h"

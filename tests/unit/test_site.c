@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lib/cidr.h"
+#include "profile/parse.h"
 #include "profile/profile.h"
 #include "profile/site.h"
 #include "suites.h"

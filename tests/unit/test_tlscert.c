@@ -16,6 +16,7 @@
 #include <openssl/x509v3.h>
 
 #include "plan/plan.h"
+#include "profile/parse.h"
 #include "profile/profile.h"
 #include "profile/site.h"
 #include "suites.h"
