@@ -16,6 +16,7 @@
 #include "correlate/correlate.h"
 #include "report/manifest.h"
 #include "report/report.h"
+#include "report/text.h"
 #include "plan/rundir.h"
 
 /* The terminal shows at most this many failing probes per rule; the files

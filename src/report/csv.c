@@ -1,8 +1,9 @@
 /* report.csv: one row per probe with a header row, RFC 4180 (CRLF line
  * ends, quoted fields), for spreadsheets.  Columns are only ever added at
  * the end. */
+#include "report/csv.h"
+
 #include "lib/escape.h"
-#include "report/report.h"
 
 static const char csv_header[] =
     "probe,rule,line,rule_text,from,to,src,dst,proto,port,expect,observed,evidence,verdict,"

@@ -2,10 +2,11 @@
  * no external URL, a Content-Security-Policy that forbids loading anything),
  * so that it can be archived with the evidence and opened years later.
  * Every string from an input file goes through esc_markup(). */
+#include "report/html.h"
+
 #include <string.h>
 
 #include "lib/escape.h"
-#include "report/report.h"
 
 /* Passing probes listed per rule: beyond this a page for a sweep of a
  * million probes would not open; every failing or inconclusive probe is

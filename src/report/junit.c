@@ -3,10 +3,11 @@
  * with no failing probe but some inconclusive ones carries an <error>, not a
  * <skipped>: the test could not be carried out, and CI must not read that as
  * green.  Valid against the Jenkins junit-10.xsd (tests/junit-10.xsd). */
+#include "report/junit.h"
+
 #include <string.h>
 
 #include "lib/escape.h"
-#include "report/report.h"
 
 /* Lines of evidence in one <failure>; the CSV and HTML list every probe. */
 #define JUNIT_MAX_PROBES 100

@@ -3,11 +3,12 @@
  * compares with a console: SHA-1 thumbprint as Windows shows it, SHA-256,
  * SPKI pin) and the profile's checks on it; per address, whether its TLS
  * ports present the same certificate. */
+#include "report/tls.h"
+
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/report.h"
 #include "correlate/tlsev.h"
 
 static bool

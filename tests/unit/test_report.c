@@ -12,7 +12,12 @@
 
 #include "lib/escape.h"
 #include "fixture.h"
+#include "report/csv.h"
+#include "report/html.h"
+#include "report/json.h"
+#include "report/junit.h"
 #include "report/report.h"
+#include "report/text.h"
 #include "suites.h"
 
 /* ---- escaping ---- */
