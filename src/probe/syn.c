@@ -2,7 +2,7 @@
  * timestamp value (recovered from a SYN, from a reply's acknowledgement and
  * timestamp echo, or from the header quoted in an ICMP error) and is vouched
  * for by the source port and the IP id. */
-#include "probe/probekind.h"
+#include "probe/syn.h"
 #include "lib/be.h"
 
 #define SYN_WINDOW 64240
@@ -45,7 +45,7 @@ syn_build(libnet_t *l, libnet_ptag_t tags[PROBE_MAX_TAGS], const struct rp_addr 
 	    LIBNET_TCP_H + SYN_OPTLEN, NULL, 0, l, tags[0]);
 	if (tags[0] == -1)
 		return -1;
-	return probekind_build_ip(l, &tags[1], src, dst, IPPROTO_TCP, LIBNET_TCP_H + SYN_OPTLEN,
+	return probe_build_ip(l, &tags[1], src, dst, IPPROTO_TCP, LIBNET_TCP_H + SYN_OPTLEN,
 	    c->ipid);
 }
 

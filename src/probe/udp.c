@@ -4,7 +4,7 @@
  * datagram (Linux quotes it whole; a router that quotes only the 8-byte UDP
  * header leaves nothing to recover the id from, and its error counts as
  * foreign). */
-#include "probe/probekind.h"
+#include "probe/udp.h"
 #include "lib/be.h"
 
 #define UDP_PAYLOAD  16
@@ -30,7 +30,7 @@ udp_build(libnet_t *l, libnet_ptag_t tags[PROBE_MAX_TAGS], const struct rp_addr 
 	    UDP_PAYLOAD, l, tags[0]);
 	if (tags[0] == -1)
 		return -1;
-	return probekind_build_ip(l, &tags[1], src, dst, IPPROTO_UDP, LIBNET_UDP_H + UDP_PAYLOAD,
+	return probe_build_ip(l, &tags[1], src, dst, IPPROTO_UDP, LIBNET_UDP_H + UDP_PAYLOAD,
 	    c->ipid);
 }
 

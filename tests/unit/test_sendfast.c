@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "send/ethpath.h"
+#include "probe/syn.h"
+#include "probe/udp.h"
 #include "send/sendfast.h"
 #include "suites.h"
 
