@@ -3,6 +3,8 @@
 #  1. no include circle between modules: a module is src/STAGE/NAME.c with
 #     include/STAGE/NAME.h (or a header alone); NAME.c and NAME.h both count
 #     for its includes;
+#  3. command files only wire: they include no other command's header,
+#     and no stage module includes a command;
 #  2. one header per module: every function or object a module's object file
 #     exports is declared in its own header, so that the include graph is the
 #     call graph and a circle cannot hide behind a shared header.
@@ -29,7 +31,7 @@ edges=$(for f in $(git ls-files 'src/*.c' 'include/*.h' 2>/dev/null || find src 
 done | sort -u)
 if ! loops=$(tsort <<<"$edges" 2>&1 >/dev/null) || [ -n "$loops" ]; then
 	echo "modcheck: include circle between modules:" >&2
-	sed -n 's/^tsort: //p' <<<"$loops" | grep -v 'input contains a loop' | sed 's/^/  /' >&2
+	sed -n 's/^tsort: //p' <<<"$loops" | grep -v 'input contains a loop' | sort -u | sed 's/^/  /' >&2
 	# Show each edge among the modules named, so the fix is easy to see.
 	names=$(sed -n 's/^tsort: //p' <<<"$loops" | grep -v 'input contains a loop')
 	while read -r a b; do
@@ -38,6 +40,23 @@ if ! loops=$(tsort <<<"$edges" 2>&1 >/dev/null) || [ -n "$loops" ]; then
 	done <<<"$edges"
 	bad=1
 fi
+
+# 3 (checked here, with the graph at hand). Command files only wire: none
+# includes another command file's header; what two commands share lives in a
+# stage module (cmd/cli is the commands' own helper, cmd/main the entry).
+while read -r a b; do
+	case "$a $b" in
+	cmd/main\ *|*\ cmd/cli|cmd/cli\ cmd/cli) ;;
+	cmd/*\ cmd/*) [ "$a" = "$b" ] || { echo "modcheck: $a includes $b: a command file must not use another (move what they share into a stage module)" >&2; bad=1; } ;;
+	esac
+done <<<"$edges"
+# Nothing below the commands includes them.
+while read -r a b; do
+	case "$a $b" in
+	cmd/*) ;;
+	*\ cmd/*) echo "modcheck: $a includes $b: stage modules do not depend on the commands" >&2; bad=1 ;;
+	esac
+done <<<"$edges"
 
 # 2. Exported symbols declared in their own module's header.
 if [ -d "$objdir/src" ]; then

@@ -1,6 +1,8 @@
 /* The split operation: `send` on a host in a source zone and `listen` on a
  * host on the far side of the firewall, each from the same plan file, each
  * writing its capture and capture file for `correlate` to join later. */
+#include "cmd/cmd_agent.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <ifaddrs.h>
@@ -16,6 +18,8 @@
 #include "listen/listener.h"
 #include "send/sender.h"
 #include "cmd/cli.h"
+#include "lib/exitstatus.h"
+#include "plan/inputs.h"
 #include "correlate/correlate.h"
 #include "lib/sudouser.h"
 #include "lib/rootguard.h"
@@ -155,7 +159,7 @@ local_iface(const struct rp_addr *addr, char *iface, size_t len)
 /* Picks the endpoint this agent acts for: the one named by --as, or the
  * only one of the right role whose address this host has. */
 static long
-pick_endpoint(const struct cli_inputs *in, const struct agent_opts *o, bool sender,
+pick_endpoint(const struct inputs *in, const struct agent_opts *o, bool sender,
     const struct rp_log *log)
 {
 	const char *role = sender ? "source" : "destination";
@@ -225,7 +229,7 @@ struct agent_files {
 /* Where the capture goes; an existing capture is evidence and is never
  * overwritten. */
 static int
-prepare_files(const struct cli_inputs *in, const struct run_params *rp, const struct agent_opts *o,
+prepare_files(const struct inputs *in, const struct run_params *rp, const struct agent_opts *o,
     size_t ep, bool sender, const struct sudo_user *owner, struct agent_files *f,
     const struct rp_log *log)
 {
@@ -280,7 +284,7 @@ prepare_files(const struct cli_inputs *in, const struct run_params *rp, const st
  * declares.  An address known only from the profile (a vendor's documented
  * IP) is someone else's host until the site says it is in scope. */
 static int
-check_scope(const struct cli_inputs *in, size_t ep, const struct rp_log *log)
+check_scope(const struct inputs *in, size_t ep, const struct rp_log *log)
 {
 	const struct profile *prof = in->prof;
 	uint32_t i;
@@ -301,7 +305,7 @@ check_scope(const struct cli_inputs *in, size_t ep, const struct rp_log *log)
 
 /* What a sender would do, without a socket or a privilege. */
 static void
-dry_run(const struct cli_inputs *in, const struct run_params *rp, const struct agent_opts *o,
+dry_run(const struct inputs *in, const struct run_params *rp, const struct agent_opts *o,
     size_t ep)
 {
 	unsigned rate = o->rate_set ? (unsigned)o->rate : rp->rate;
@@ -352,7 +356,7 @@ run_agent(int argc, char **argv, bool sender, const struct rp_log *log)
 {
 	struct agent_opts o;
 	struct run_params rp;
-	struct cli_inputs in;
+	struct inputs in;
 	struct agent_files f;
 	struct agent_cfg cfg;
 	struct rp_log lg = *log;
@@ -374,17 +378,17 @@ run_agent(int argc, char **argv, bool sender, const struct rp_log *log)
 		log_warnx(log, "%s", err);
 		return EXIT_USAGE;
 	}
-	rc = cli_load_plan(log, o.plan, &rp, &in);
+	rc = inputs_load_plan(log, o.plan, &rp, &in);
 	if (rc != EXIT_PASS)
 		return rc;
 	ep = pick_endpoint(&in, &o, sender, log);
 	if (ep < 0 || (sender && check_scope(&in, (size_t)ep, log) != 0)) {
-		cli_free(&in);
+		inputs_free(&in);
 		return EXIT_USAGE;
 	}
 	if (o.dry_run) {
 		dry_run(&in, &rp, &o, (size_t)ep);
-		cli_free(&in);
+		inputs_free(&in);
 		return EXIT_PASS;
 	}
 	if (!may_capture()) {
@@ -392,11 +396,11 @@ run_agent(int argc, char **argv, bool sender, const struct rp_log *log)
 		    sender ? "send" : "listen",
 		    sender ? "capturing and sending raw packets take" : "capturing takes",
 		    sender ? ", or see what it would send with --dry-run" : "");
-		cli_free(&in);
+		inputs_free(&in);
 		return EXIT_RUN;
 	}
 	if (prepare_files(&in, &rp, &o, (size_t)ep, sender, sudo ? &owner : NULL, &f, log) != 0) {
-		cli_free(&in);
+		inputs_free(&in);
 		return EXIT_USAGE;
 	}
 	snprintf(who, sizeof(who), "%s %s", sender ? "send" : "listen",
@@ -417,7 +421,7 @@ run_agent(int argc, char **argv, bool sender, const struct rp_log *log)
 	rc = sender ? sender_run(&cfg) : listener_run(&cfg);
 	if (rc == 0)
 		log_info(&lg, "done: %s and %s", f.ppath, f.mname);
-	cli_free(&in);
+	inputs_free(&in);
 	return rc == 0 ? EXIT_PASS : EXIT_RUN;
 }
 

@@ -1,4 +1,6 @@
 /* The offline subcommands: check, compile, plan. */
+#include "cmd/cmd_check.h"
+
 #include <getopt.h>
 #include <openssl/rand.h>
 #include <stdio.h>
@@ -6,9 +8,10 @@
 #include <string.h>
 
 #include "cmd/cli.h"
+#include "lab/ruleset.h"
+#include "lib/exitstatus.h"
+#include "plan/inputs.h"
 #include "profile/print.h"
-#include "lab/drift.h"
-#include "lab/nftgen.h"
 #include "plan/rundir.h"
 
 static const char check_usage[] =
@@ -28,7 +31,7 @@ cmd_check(int argc, char **argv, const struct rp_log *log)
 	};
 	const char *site = NULL;
 	bool lab = false;
-	struct cli_inputs in;
+	struct inputs in;
 	int c, rc;
 
 	optind = 1;
@@ -44,13 +47,13 @@ cmd_check(int argc, char **argv, const struct rp_log *log)
 		fputs(check_usage, stderr);
 		return EXIT_USAGE;
 	}
-	rc = cli_load(log, argv[optind], site, lab, &in);
+	rc = inputs_load(log, argv[optind], site, lab, &in);
 	if (rc != EXIT_PASS)
 		return rc;
 	profile_print(in.prof, stdout);
 	if (in.pl)
 		log_info(log, "%s binds the profile: %u probes", site, plan_nprobes(in.pl));
-	cli_free(&in);
+	inputs_free(&in);
 	return EXIT_PASS;
 }
 
@@ -62,33 +65,6 @@ static const char compile_usage[] =
     "FILE); used by `ruleproof lab` to show that every deviation is found.\n";
 
 int
-compile_ruleset(const struct plan *pl, unsigned long drift, unsigned long long seed, FILE *out,
-    FILE *planted, const struct rp_log *log)
-{
-	struct fwset *fw = fw_compile(pl);
-	int n;
-
-	if (!fw) {
-		log_warnx(log, "out of memory");
-		return EXIT_RUN;
-	}
-	if (drift > 0) {
-		fprintf(planted, "# planted by ruleproof --drift %lu --seed %llu\n", drift, seed);
-		n = fw_drift(fw, pl, (unsigned)drift, seed, planted);
-		if (n < 0) {
-			fw_free(fw);
-			log_warnx(log, "out of memory");
-			return EXIT_RUN;
-		}
-		if ((unsigned long)n < drift)
-			log_warnx(log, "only %d of %lu deviations could be planted in this plan", n, drift);
-	}
-	fw_emit(fw, pl, out);
-	fw_free(fw);
-	return EXIT_PASS;
-}
-
-int
 cmd_compile(int argc, char **argv, const struct rp_log *log)
 {
 	static const struct option opts[] = {
@@ -98,7 +74,7 @@ cmd_compile(int argc, char **argv, const struct rp_log *log)
 	};
 	const char *site = NULL, *planted_path = NULL;
 	unsigned long drift = 0, seed = 1;
-	struct cli_inputs in;
+	struct inputs in;
 	FILE *planted = stderr;
 	int c, rc;
 
@@ -127,20 +103,20 @@ cmd_compile(int argc, char **argv, const struct rp_log *log)
 		fputs(compile_usage, stderr);
 		return EXIT_USAGE;
 	}
-	rc = cli_load(log, argv[optind], site, false, &in);
+	rc = inputs_load(log, argv[optind], site, false, &in);
 	if (rc != EXIT_PASS)
 		return rc;
 	if (planted_path && !(planted = fopen(planted_path, "w"))) {
 		log_warn(log, "%s", planted_path);
-		cli_free(&in);
+		inputs_free(&in);
 		return EXIT_USAGE;
 	}
-	rc = compile_ruleset(in.pl, drift, seed, stdout, planted, log);
+	rc = ruleset_compile(in.pl, drift, seed, stdout, planted, log) == 0 ? EXIT_PASS : EXIT_RUN;
 	if (planted != stderr && fclose(planted) != 0) {
 		log_warn(log, "%s", planted_path);
 		rc = EXIT_RUN;
 	}
-	cli_free(&in);
+	inputs_free(&in);
 	return rc;
 }
 
@@ -172,7 +148,7 @@ struct plan_opts {
 };
 
 static int
-write_plan_file(const char *profile, const struct plan_opts *o, const struct cli_inputs *in,
+write_plan_file(const char *profile, const struct plan_opts *o, const struct inputs *in,
     const struct rp_log *log)
 {
 	struct run_params rp;
@@ -213,7 +189,7 @@ print_summary_line(const char *where, const char *expect, const struct rule_coun
 
 /* Probes per rule: what `plan` shows without --list. */
 static void
-print_plan_summary(const struct cli_inputs *in)
+print_plan_summary(const struct inputs *in)
 {
 	const struct profile *prof = in->prof;
 	size_t nr = profile_nrules(prof), r;
@@ -254,7 +230,7 @@ print_plan_summary(const struct cli_inputs *in)
 }
 
 static void
-print_plan_list(const struct cli_inputs *in)
+print_plan_list(const struct inputs *in)
 {
 	char sa[ADDR_STRLEN], da[ADDR_STRLEN];
 	uint32_t i;
@@ -327,12 +303,12 @@ int
 cmd_plan(int argc, char **argv, const struct rp_log *log)
 {
 	struct plan_opts o;
-	struct cli_inputs in;
+	struct inputs in;
 	int rc = plan_options(argc, argv, &o, log);
 
 	if (rc != EXIT_PASS)
 		return rc < 0 ? EXIT_PASS : rc;
-	rc = cli_load(log, argv[optind], o.site, false, &in);
+	rc = inputs_load(log, argv[optind], o.site, false, &in);
 	if (rc != EXIT_PASS)
 		return rc;
 	if (o.out)
@@ -341,6 +317,6 @@ cmd_plan(int argc, char **argv, const struct rp_log *log)
 		print_plan_list(&in);
 	else
 		print_plan_summary(&in);
-	cli_free(&in);
+	inputs_free(&in);
 	return rc;
 }

@@ -1,6 +1,8 @@
 /* The subcommands that read a sealed run directory without changing it:
  * verify (is the evidence what was sealed?) and diff (what changed between
  * two runs?). */
+#include "cmd/cmd_evidence.h"
+
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -8,6 +10,8 @@
 #include <sys/stat.h>
 
 #include "cmd/cli.h"
+#include "lib/exitstatus.h"
+#include "plan/inputs.h"
 #include "report/manifest.h"
 #include "report/report.h"
 #include "report/rundiff.h"

@@ -1,4 +1,6 @@
 /* The subcommands that run probes or judge them: lab, correlate. */
+#include "cmd/cmd_lab.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <openssl/rand.h>
@@ -9,6 +11,11 @@
 #include <unistd.h>
 
 #include "cmd/cli.h"
+#include "lib/exitstatus.h"
+#include "plan/inputs.h"
+#include "lab/ruleset.h"
+#include "plan/inputs.h"
+#include "report/runreport.h"
 #include "correlate/correlate.h"
 #include "lib/sudouser.h"
 #include "lab/lab.h"
@@ -55,6 +62,19 @@ struct lab_opts {
 	unsigned long long seed;
 	bool          seeded;
 };
+
+/* The run judged from its directory alone, exactly as `report` would;
+ * reseal: this command itself added to the sealed evidence (a resumed run)
+ * and checked before that nothing else had changed. */
+static int
+judge(const char *dir, bool interrupted, bool reseal, const struct rp_log *log)
+{
+	const char *key = getenv("RULEPROOF_SIGN_KEY");
+	struct runreport_opts o = { .interrupted = interrupted, .print = true,
+	    .color = cli_color(), .force = reseal, .sign_key = key && key[0] ? key : NULL };
+
+	return runreport(dir, &o, log);
+}
 
 static int
 parse_lab_opts(int argc, char **argv, struct lab_opts *o, const struct rp_log *log)
@@ -175,7 +195,7 @@ stage_ruleset(const struct lab_opts *o, const struct plan *pl, const char *dir, 
 			fclose(out);
 		return EXIT_RUN;
 	}
-	rc = compile_ruleset(pl, o->drift, seed, out, pf, log);
+	rc = ruleset_compile(pl, o->drift, seed, out, pf, log) == 0 ? EXIT_PASS : EXIT_RUN;
 	if (fclose(out) != 0 || (pf && fclose(pf) != 0)) {
 		log_warnx(log, "%s: write failed", dir);
 		rc = EXIT_RUN;
@@ -184,7 +204,7 @@ stage_ruleset(const struct lab_opts *o, const struct plan *pl, const char *dir, 
 }
 
 static int
-prepare_run(const struct lab_opts *o, const char *profile, const struct cli_inputs *in,
+prepare_run(const struct lab_opts *o, const char *profile, const struct inputs *in,
     struct run_params *rp, char *dir, size_t dirlen, const char *command, const struct rp_log *log)
 {
 	char err[512];
@@ -225,7 +245,7 @@ prepare_run(const struct lab_opts *o, const char *profile, const struct cli_inpu
 }
 
 static int
-run_lab(const struct lab_opts *o, const struct cli_inputs *in, const struct run_params *rp,
+run_lab(const struct lab_opts *o, const struct inputs *in, const struct run_params *rp,
     const char *dir, int sigfd, unsigned segment, const uint8_t *skip, bool *interrupted,
     const struct rp_log *log)
 {
@@ -275,7 +295,7 @@ check_untouched(const char *dir, const struct rp_log *log)
 /* What the run has proven so far: the probes that already have a verdict
  * (skip[i] = 1), and the next capture segment. */
 static uint8_t *
-judged_so_far(const char *dir, const struct run_params *rp, const struct cli_inputs *in,
+judged_so_far(const char *dir, const struct run_params *rp, const struct inputs *in,
     unsigned *segment, uint32_t *left, const struct rp_log *log)
 {
 	struct corr *c = corr_new(in->pl);
@@ -312,7 +332,7 @@ resume_lab(const struct lab_opts *o, const struct rp_log *log)
 	const char *dir = o->resume;
 	char path[1100], err[512];
 	struct run_params rp;
-	struct cli_inputs in;
+	struct inputs in;
 	uint8_t *skip;
 	unsigned segment = 0;
 	uint32_t left = 0;
@@ -320,10 +340,10 @@ resume_lab(const struct lab_opts *o, const struct rp_log *log)
 	int rc, sigfd;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, RUN_PLAN_FILE);
-	if ((rc = cli_load_plan(log, path, &rp, &in)) != EXIT_PASS)
+	if ((rc = inputs_load_plan(log, path, &rp, &in)) != EXIT_PASS)
 		return rc;
 	if (check_untouched(dir, log) != 0 || !(skip = judged_so_far(dir, &rp, &in, &segment, &left, log))) {
-		cli_free(&in);
+		inputs_free(&in);
 		return EXIT_RUN;
 	}
 	if (segment >= CORR_MAX_SEGMENTS ||
@@ -334,7 +354,7 @@ resume_lab(const struct lab_opts *o, const struct rp_log *log)
 	}
 	if (left == 0) {
 		log_info(log, "%s: every probe already has a verdict; nothing to resume", rp.id);
-		rc = correlate_run_dir(dir, false, false, true, log);
+		rc = judge(dir, false, false, log);
 		goto out;
 	}
 	log_info(log, "resuming %s: %u of %u probes still without a verdict, into capture segment %u",
@@ -348,12 +368,12 @@ resume_lab(const struct lab_opts *o, const struct rp_log *log)
 	if (sigfd >= 0)
 		close(sigfd);
 	if (rc == EXIT_PASS || interrupted)
-		rc = correlate_run_dir(dir, interrupted, true, true, log);
+		rc = judge(dir, interrupted, true, log);
 	if (interrupted)
 		rc = EXIT_RUN;
 out:
 	free(skip);
-	cli_free(&in);
+	inputs_free(&in);
 	return rc;
 }
 
@@ -395,7 +415,7 @@ int
 cmd_lab(int argc, char **argv, const struct rp_log *log)
 {
 	struct lab_opts o;
-	struct cli_inputs in;
+	struct inputs in;
 	struct run_params rp;
 	struct sudo_user owner;
 	struct stat st;
@@ -439,25 +459,25 @@ cmd_lab(int argc, char **argv, const struct rp_log *log)
 		log_warnx(log, "lab: needs root to create network namespaces (try sudo)");
 		return EXIT_RUN;
 	}
-	rc = cli_load(log, argv[optind], o.site, true, &in);
+	rc = inputs_load(log, argv[optind], o.site, true, &in);
 	if (rc != EXIT_PASS)
 		return rc;
 	/* An interrupted lab still stops its agents and removes its namespaces. */
 	sigfd = sigfd_open();
 	if (sigfd < 0) {
 		log_warn(log, "signalfd");
-		cli_free(&in);
+		inputs_free(&in);
 		return EXIT_RUN;
 	}
 	base_made = stat(o.out, &st) != 0;
 	rc = prepare_run(&o, argv[optind], &in, &rp, dir, sizeof(dir), cmdline.command, log);
 	if (rc == EXIT_PASS)
 		rc = run_lab(&o, &in, &rp, dir, sigfd, 0, NULL, &interrupted, log);
-	cli_free(&in);
+	inputs_free(&in);
 	close(sigfd);
 	if (rc == EXIT_PASS || interrupted) {
 		/* Judged from the run directory alone, exactly as `correlate` would. */
-		crc = correlate_run_dir(dir, interrupted, false, true, log);
+		crc = judge(dir, interrupted, false, log);
 		rc = interrupted ? EXIT_RUN : crc;
 	}
 	return hand_over(sudo ? &owner : NULL, o.out, base_made, dir, rc, log);

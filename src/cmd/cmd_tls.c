@@ -1,10 +1,14 @@
 /* tls-pin: the SPKI pin of a certificate file, the value seed 000's console
  * generates for `device.security.ssl.b64pubkeys`, and the value a profile's
  * `cert (pin "...")` takes. */
+#include "cmd/cmd_tls.h"
+
 #include <getopt.h>
 #include <stdio.h>
 
 #include "cmd/cli.h"
+#include "lib/exitstatus.h"
+#include "plan/inputs.h"
 #include "tls/tlscert.h"
 
 static const char tls_pin_usage[] =

@@ -4,7 +4,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cmd/cli.h"
+#include "cmd/cmd_agent.h"
+#include "cmd/cmd_check.h"
+#include "cmd/cmd_evidence.h"
+#include "cmd/cmd_lab.h"
+#include "cmd/cmd_report.h"
+#include "cmd/cmd_tls.h"
+#include "lib/exitstatus.h"
 #include "lib/rootguard.h"
 #include "plan/rundir.h"
 
