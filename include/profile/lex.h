@@ -98,9 +98,6 @@ void lex_statements(struct lexer *, const struct lex_stmt *, size_t n, void *ctx
  * file's only error, so *nerr is 1) and returns false. */
 bool  lex_load_file(const char *path, char **text, size_t *len, FILE *diag, int *nerr);
 
-/* Allocation for both parsers: out of memory is fatal (abort), overflow of
- * n * size too. */
-void *lex_xreallocarray(void *p, size_t n, size_t size);
 char *lex_xstrndup(const char *s, size_t n);
 
 #endif

@@ -6,6 +6,8 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "lib/hex.h"
+
 /* A ClientHello is whole within this much of a client's stream. */
 #define TLSEV_STREAM_LIMIT 16384
 /* Flows followed in one capture; more are not TLS probes of ours. */
@@ -709,15 +711,6 @@ tlsev_capture_done(struct tlsev *t)
 
 /* ---- classification ---- */
 
-static void
-hex(const uint8_t *b, size_t n, char *out)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		snprintf(out + 2 * i, 3, "%02x", b[i]);
-}
-
 /* The try a report shows: the first whose handshake completed, else the
  * last; and how many were logged. */
 static const struct tlslog_try *
@@ -893,7 +886,7 @@ classify_tls(struct tlsev *t, struct tprobe *tp, struct probe_result *r,
 	snprintf(x->sni_sent, sizeof(x->sni_sent), "%s", x->shown ? x->shown->sni : "");
 	snprintf(x->ja4_sent, sizeof(x->ja4_sent), "%s", tp->has_sent_ja4 ? tp->ja4_sent : "");
 	if (x->shown && x->shown->has_random)
-		hex(x->shown->random, TLSLOG_RANDOM, x->random);
+		hex_encode(x->shown->random, TLSLOG_RANDOM, x->random, false);
 	outcome_text(x->shown, oc, sizeof(oc));
 	if (tp->arrived) {
 		class_arrived(tp, p, r, try_with_random(t, tp->arr_random), dst);

@@ -1,5 +1,6 @@
 #include "plan/rundir.h"
 
+#include "lib/hex.h"
 #include "lib/errfmt.h"
 #include "lib/utf8.h"
 
@@ -36,36 +37,6 @@ run_fmt_time(int64_t us, char *buf, size_t len)
 	snprintf(buf, len, "%s.%06dZ", d, (int)(us % 1000000));
 }
 
-static void
-hex(const uint8_t *b, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = digits[b[i] >> 4];
-		out[2 * i + 1] = digits[b[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
-static int
-unhex(const char *s, uint8_t *b, size_t n)
-{
-	size_t i;
-
-	if (strlen(s) != 2 * n)
-		return -1;
-	for (i = 0; i < 2 * n; i++) {
-		int v = (s[i] >= '0' && s[i] <= '9') ? s[i] - '0' :
-		    (s[i] >= 'a' && s[i] <= 'f') ? s[i] - 'a' + 10 : -1;
-		if (v < 0)
-			return -1;
-		b[i / 2] = (uint8_t)(i % 2 ? (b[i / 2] | v) : v << 4);
-	}
-	return 0;
-}
-
 int
 run_init(struct run_params *rp, char *err, size_t errlen)
 {
@@ -83,7 +54,7 @@ run_init(struct run_params *rp, char *err, size_t errlen)
 	now = (time_t)(rp->started_us / 1000000);
 	gmtime_r(&now, &tm);
 	strftime(t, sizeof(t), "%Y%m%dT%H%M%SZ", &tm);
-	hex(rnd, sizeof(rnd), h);
+	hex_encode(rnd, sizeof(rnd), h, false);
 	snprintf(rp->id, sizeof(rp->id), "%s-%s", t, h);
 	return 0;
 }
@@ -128,7 +99,7 @@ sha256_file_hex(const char *path, char out[65], char *err, size_t errlen)
 		snprintf(err, errlen, "%s: read error", path);
 		goto out;
 	}
-	hex(md, mdlen, out);
+	hex_encode(md, mdlen, out, false);
 	rc = 0;
 out:
 	if (f)
@@ -277,7 +248,7 @@ run_write_plan_file(const struct run_params *rp, const char *path, char *err, si
 	json_t *o, *pt, *st;
 	int rc;
 
-	hex(rp->key, sizeof(rp->key), khex);
+	hex_encode(rp->key, sizeof(rp->key), khex, false);
 	pt = file_text(rp->profile_copy, err, errlen);
 	st = pt ? file_text(rp->site_copy, err, errlen) : NULL;
 	if (!pt || !st) {
@@ -381,7 +352,7 @@ run_read_plan_file(struct run_params *rp, const char *path, char *err, size_t er
 	    "profile", "source", &psrc, "sha256", &psha, "site", "source", &ssrc, "sha256", &ssha,
 	    "parameters", "rate", &rate, "linger_ms", &linger, "retries", &retries,
 	    "skew_ms", &skew, "command", &cmd) != 0 ||
-	    unhex(key, rp->key, sizeof(rp->key)) != 0 ||
+	    hex_decode(key, rp->key, sizeof(rp->key)) != 0 ||
 	    rate <= 0 || linger < 0 || retries < 0 || skew < 0 ||
 	    started < 0 || started > RUN_TIME_MAX_US) {
 		errfmt(err, errlen, "%s: not a %s plan%s%s", path, RUN_PLAN_SCHEMA,
@@ -429,7 +400,7 @@ embedded(json_t *o, const char *which, const char *path, char **text, size_t *le
 	*len = json_string_length(t);
 	if (EVP_Digest(json_string_value(t), *len, md, &mdlen, EVP_sha256(), NULL) != 1)
 		return errfmt(err, errlen, "%s: cannot hash", path);
-	hex(md, mdlen, got);
+	hex_encode(md, mdlen, got, false);
 	if (strcmp(got, sha) != 0)
 		return errfmt(err, errlen, "%s: the embedded %s does not match its sha256", path, which);
 	*text = strndup(json_string_value(t), *len);

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/oom.h"
+
 enum severity { SEV_ERROR, SEV_WARNING };
 
 /* Diagnostics written in full; the rest are counted. */
@@ -32,20 +34,13 @@ struct diag {
 	int           nerr;
 };
 
-static void
-oom(void)
-{
-	fputs("ruleproof: out of memory\n", stderr);
-	abort();
-}
-
 struct diag *
 diag_open(FILE *out, const char *name, const char *text, size_t len)
 {
 	struct diag *d = calloc(1, sizeof(*d));
 
 	if (!d)
-		oom();
+		oom_fatal();
 	d->out = out;
 	diag_add_file(d, name, text, len);
 	return d;
@@ -57,7 +52,7 @@ diag_add_file(struct diag *d, const char *name, const char *text, size_t len)
 	struct dfile *v = reallocarray(d->files, d->nfiles + 1, sizeof(*v));
 
 	if (!v)
-		oom();
+		oom_fatal();
 	d->files = v;
 	v[d->nfiles].name = name;
 	v[d->nfiles].text = text ? text : "";
@@ -84,7 +79,7 @@ add(struct diag *d, enum severity sev, const struct src_span *at,
 		struct entry *v = reallocarray(d->v, cap, sizeof(*v));
 
 		if (!v)
-			oom();
+			oom_fatal();
 		d->v = v;
 		d->cap = cap;
 	}
@@ -93,7 +88,7 @@ add(struct diag *d, enum severity sev, const struct src_span *at,
 	e->at = *at;
 	e->seq = d->n++;
 	if (vasprintf(&e->msg, fmt, ap) < 0)
-		oom();
+		oom_fatal();
 }
 
 void
@@ -282,12 +277,12 @@ put_entry(const struct diag *d, const struct entry *e)
 
 	mem.out = open_memstream(&buf, &len);
 	if (!mem.out)
-		oom();
+		oom_fatal();
 	fprintf(mem.out, "%s:%d:%d: %s: %s\n", file_of(d, &e->at)->name, e->at.line, e->at.col,
 	    e->sev == SEV_ERROR ? "error" : "warning", e->msg);
 	put_source(&mem, &e->at);
 	if (fclose(mem.out) != 0)
-		oom();
+		oom_fatal();
 	fwrite(buf, 1, len, d->out);
 	free(buf);
 }

@@ -5,22 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-void *
-lex_xreallocarray(void *p, size_t n, size_t size)
-{
-	void *q = reallocarray(p, n ? n : 1, size ? size : 1);
-
-	if (!q) {
-		fputs("ruleproof: out of memory\n", stderr);
-		abort();
-	}
-	return q;
-}
+#include "lib/oom.h"
 
 char *
 lex_xstrndup(const char *s, size_t n)
 {
-	char *r = lex_xreallocarray(NULL, n + 1, 1);
+	char *r = xreallocarray(NULL, n + 1, 1);
 
 	memcpy(r, s, n);
 	r[n] = '\0';
@@ -470,7 +460,7 @@ lex_string(const struct lexer *lx, const struct tok *t)
 {
 	const char *s = lx->text + t->at.off + 1;
 	size_t n = t->at.len >= 2 ? t->at.len - 2 : 0, i, j = 0;
-	char *r = lex_xreallocarray(NULL, n + 1, 1);
+	char *r = xreallocarray(NULL, n + 1, 1);
 
 	for (i = 0; i < n; i++) {
 		if (s[i] == '\\' && i + 1 < n && (s[i + 1] == '"' || s[i + 1] == '\\'))
@@ -577,7 +567,7 @@ read_file(const char *path, char **text, size_t *len)
 
 		if (cap - n < 4096) {
 			cap = cap ? cap * 2 : 8192;
-			buf = lex_xreallocarray(buf, cap, 1);
+			buf = xreallocarray(buf, cap, 1);
 		}
 		got = fread(buf + n, 1, cap - n, f);
 		n += got;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/oom.h"
 #include "lib/dnsname.h"
 
 /* ---- small helpers ---- */
@@ -13,7 +14,7 @@ pf_grow(void *v, size_t n, size_t size)
 	/* Room for element n: capacity doubles at every power of two, so no
 	 * separate capacity field is needed. */
 	if (n == 0 || (n & (n - 1)) == 0)
-		v = lex_xreallocarray(v, n ? n * 2 : 1, size);
+		v = xreallocarray(v, n ? n * 2 : 1, size);
 	return v;
 }
 
@@ -336,18 +337,14 @@ pf_mem_open(char **buf, size_t *size)
 {
 	FILE *f = open_memstream(buf, size);
 
-	if (!f) {
-		fputs("ruleproof: out of memory\n", stderr);
-		abort();
-	}
+	if (!f)
+		oom_fatal();
 	return f;
 }
 
 void
 pf_mem_close(FILE *f)
 {
-	if (fclose(f) != 0) {
-		fputs("ruleproof: out of memory\n", stderr);
-		abort();
-	}
+	if (fclose(f) != 0)
+		oom_fatal();
 }

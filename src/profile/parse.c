@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/oom.h"
 #include "lib/cidr.h"
 #include "lib/dnsname.h"
 #include "profile/model.h"
@@ -452,7 +453,7 @@ st_block(void *ctx, const struct tok *kw)
 		return true;
 	}
 	e = pf_add_endpoint(p->pf, name, desc, EP_BLOCK, &at);
-	e->addrs = lex_xreallocarray(NULL, 1, sizeof(*e->addrs));
+	e->addrs = xreallocarray(NULL, 1, sizeof(*e->addrs));
 	e->addrs[0] = net;
 	e->naddrs = 1;
 	e->pub.prefix = prefix;
@@ -675,7 +676,7 @@ warn_relisted(struct parser *p, struct seen *seen, const struct ref *r, struct p
 	bool warned = false;
 
 	if (!seen->v) {
-		seen->v = lex_xreallocarray(NULL, 2 * SEEN_WORDS, sizeof(*seen->v));
+		seen->v = xreallocarray(NULL, 2 * SEEN_WORDS, sizeof(*seen->v));
 		memset(seen->v, 0, 2 * SEEN_WORDS * sizeof(*seen->v));
 	}
 	for (bit = PB_TCP; bit <= PB_UDP; bit <<= 1) {
@@ -889,7 +890,7 @@ static bool
 parse_cert(struct parser *p, struct ref *r)
 {
 	struct lexer *lx = p->lx;
-	struct certx *c = lex_xreallocarray(NULL, 1, sizeof(*c));
+	struct certx *c = xreallocarray(NULL, 1, sizeof(*c));
 	bool ok;
 
 	memset(c, 0, sizeof(*c));
@@ -1240,7 +1241,7 @@ read_from_fs(void *ctx, const char *path, char **text, size_t *len, int *err)
 		close(fd);
 		return false;
 	}
-	buf = lex_xreallocarray(NULL, (size_t)st.st_size + 1, 1);
+	buf = xreallocarray(NULL, (size_t)st.st_size + 1, 1);
 	while (n < (size_t)st.st_size && (got = read(fd, buf + n, (size_t)st.st_size - n)) > 0)
 		n += (size_t)got;
 	close(fd);
@@ -1260,7 +1261,7 @@ include_path(const char *includer, const char *path)
 
 	if (path[0] == '/' || !slash)
 		return pf_strdup(path);
-	r = lex_xreallocarray(NULL, (size_t)(slash - includer) + strlen(path) + 2, 1);
+	r = xreallocarray(NULL, (size_t)(slash - includer) + strlen(path) + 2, 1);
 	sprintf(r, "%.*s/%s", (int)(slash - includer), includer, path);
 	return r;
 }
@@ -1390,7 +1391,7 @@ profile_parse_with(const char *name, const char *text, size_t len,
     const struct profile_reader *io, FILE *diag, int *nerr)
 {
 	struct parser p;
-	struct profile *pf = lex_xreallocarray(NULL, 1, sizeof(*pf));
+	struct profile *pf = xreallocarray(NULL, 1, sizeof(*pf));
 	size_t i;
 	int n;
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/oom.h"
 #include "lib/dnsname.h"
 #include "profile/print.h"
 #include "profile/profile.h"
@@ -108,12 +109,12 @@ ref_spans(const struct profile *pf, const struct ref *r, size_t *n)
 		const struct service *s = r->target != NO_INDEX ? &pf->svcs[r->target] : NULL;
 
 		*n = s ? s->nspans : 0;
-		v = lex_xreallocarray(NULL, *n, sizeof(*v));
+		v = xreallocarray(NULL, *n, sizeof(*v));
 		if (*n)
 			memcpy(v, s->spans, *n * sizeof(*v));
 		return v;
 	}
-	v = lex_xreallocarray(NULL, r->nports * 2, sizeof(*v));
+	v = xreallocarray(NULL, r->nports * 2, sizeof(*v));
 	for (bit = PB_TCP; bit <= PB_UDP; bit <<= 1) {
 		if (!(r->protos & bit))
 			continue;
@@ -140,7 +141,7 @@ expand_list(const struct profile *pf, const struct svclist *l, struct port_span 
 
 	for (i = 0; i < l->n; i++) {
 		part = ref_spans(pf, &l->v[i], &m);
-		v = lex_xreallocarray(v, n + m, sizeof(*v));
+		v = xreallocarray(v, n + m, sizeof(*v));
 		if (m)
 			memcpy(v + n, part, m * sizeof(*v));
 		n += m;
@@ -187,8 +188,8 @@ conflict(const struct port_span *a, size_t na, const struct port_span *b, size_t
 static void
 check_tls_conflicts(const struct profile *pf, struct diag *d, const struct svclist *l)
 {
-	struct port_span **spans = lex_xreallocarray(NULL, l->n, sizeof(*spans)), at;
-	size_t *ns = lex_xreallocarray(NULL, l->n, sizeof(*ns)), i, j;
+	struct port_span **spans = xreallocarray(NULL, l->n, sizeof(*spans)), at;
+	size_t *ns = xreallocarray(NULL, l->n, sizeof(*ns)), i, j;
 	const char *how;
 	char buf[32];
 

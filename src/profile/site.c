@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/oom.h"
 #include "lib/cidr.h"
 #include "profile/diag.h"
 #include "lib/dnsname.h"
@@ -129,8 +130,8 @@ has_own(const struct host *h, const struct rp_addr *a)
 static void
 add_addr(struct host *h, const struct rp_addr *a, const struct src_span *at)
 {
-	h->addrs = lex_xreallocarray(h->addrs, h->naddrs + 1, sizeof(*h->addrs));
-	h->addr_at = lex_xreallocarray(h->addr_at, h->naddrs + 1, sizeof(*h->addr_at));
+	h->addrs = xreallocarray(h->addrs, h->naddrs + 1, sizeof(*h->addrs));
+	h->addr_at = xreallocarray(h->addr_at, h->naddrs + 1, sizeof(*h->addr_at));
 	h->addrs[h->naddrs] = *a;
 	h->addr_at[h->naddrs++] = *at;
 }
@@ -259,7 +260,7 @@ st_host(void *ctx, const struct tok *kw)
 	}
 	h.pub.line = kw->at.line;
 	if (s->nhosts == 0 || (s->nhosts & (s->nhosts - 1)) == 0)
-		s->hosts = lex_xreallocarray(s->hosts, s->nhosts ? s->nhosts * 2 : 1,
+		s->hosts = xreallocarray(s->hosts, s->nhosts ? s->nhosts * 2 : 1,
 		    sizeof(*s->hosts));
 	s->hosts[s->nhosts++] = h;
 	return true;
@@ -289,7 +290,7 @@ struct site *
 site_parse(const char *name, const char *text, size_t len, FILE *diag, int *nerr)
 {
 	struct sparser p;
-	struct site *s = lex_xreallocarray(NULL, 1, sizeof(*s));
+	struct site *s = xreallocarray(NULL, 1, sizeof(*s));
 	int n;
 
 	memset(s, 0, sizeof(*s));
@@ -370,7 +371,7 @@ site_find(const struct site *s, const char *name)
 static struct rp_addr *
 sample_of(const struct rp_addr *net, unsigned prefix, unsigned size, size_t *n)
 {
-	struct rp_addr *v = lex_xreallocarray(NULL, size ? size : 1, sizeof(*v));
+	struct rp_addr *v = xreallocarray(NULL, size ? size : 1, sizeof(*v));
 
 	*n = cidr_sample(net, prefix, size, v);
 	return v;
@@ -391,7 +392,7 @@ site_endpoint_addrs(const struct site *s, const struct profile *pf, size_t e, si
 		    h->pub.sample ? h->pub.sample : ep->kind == EP_BLOCK ? ep->sample :
 		    PROFILE_SAMPLE_DEFAULT, n);
 	if (h) {
-		v = lex_xreallocarray(NULL, h->naddrs, sizeof(*v));
+		v = xreallocarray(NULL, h->naddrs, sizeof(*v));
 		memcpy(v, h->addrs, h->naddrs * sizeof(*v));
 		*n = h->naddrs;
 		return v;
@@ -400,7 +401,7 @@ site_endpoint_addrs(const struct site *s, const struct profile *pf, size_t e, si
 		return sample_of(&ep->addrs[0], ep->prefix, ep->sample, n);
 	if (ep->naddrs == 0)
 		return NULL;
-	v = lex_xreallocarray(NULL, ep->naddrs, sizeof(*v));
+	v = xreallocarray(NULL, ep->naddrs, sizeof(*v));
 	memcpy(v, ep->addrs, ep->naddrs * sizeof(*v));
 	*n = ep->naddrs;
 	return v;

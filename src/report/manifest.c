@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/hex.h"
 #include "lib/atomicfile.h"
 #include "lib/errfmt.h"
 #include "plan/rundir.h"
@@ -302,20 +303,15 @@ load_key(const char *path, bool want_private, char *err, size_t errlen)
 static void
 key_fingerprint(EVP_PKEY *k, char out[65])
 {
-	static const char digits[] = "0123456789abcdef";
 	unsigned char raw[64], md[EVP_MAX_MD_SIZE];
 	size_t rlen = sizeof(raw);
-	unsigned mdlen = 0, i;
+	unsigned mdlen = 0;
 
 	out[0] = '\0';
 	if (EVP_PKEY_get_raw_public_key(k, raw, &rlen) != 1 ||
 	    EVP_Digest(raw, rlen, md, &mdlen, EVP_sha256(), NULL) != 1)
 		return;
-	for (i = 0; i < mdlen && i < 32; i++) {
-		out[2 * i] = digits[md[i] >> 4];
-		out[2 * i + 1] = digits[md[i] & 15];
-	}
-	out[2 * i] = '\0';
+	hex_encode(md, mdlen < 32 ? mdlen : 32, out, false);
 }
 
 int

@@ -24,6 +24,9 @@
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
 
+#include "lib/oom.h"
+#include "lib/hex.h"
+
 /* A certificate file larger than this is no certificate file. */
 #define PEM_FILE_MAX (1u << 20)
 
@@ -44,40 +47,6 @@ struct tlscert_chain {
 };
 
 /* ---- small helpers ---- */
-
-static void *
-xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size ? size : 1);
-
-	if (!p) {
-		fputs("ruleproof: out of memory\n", stderr);
-		abort();
-	}
-	return p;
-}
-
-static char *
-xstrndup(const char *s, size_t n)
-{
-	char *r = xcalloc(n + 1, 1);
-
-	memcpy(r, s, n);
-	return r;
-}
-
-static void
-put_hex(char *out, const uint8_t *v, size_t n)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = hex[v[i] >> 4];
-		out[2 * i + 1] = hex[v[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
 
 /* The reason OpenSSL gives for the last failure, and the queue emptied: its
  * errors must not leak into the next call. */
@@ -250,10 +219,10 @@ digests(struct cert *c)
 
 	if (!EVP_Digest(c->der, c->derlen, md, &n, EVP_sha1(), NULL) || n != 20)
 		return false;
-	put_hex(c->info.sha1, md, n);
+	hex_encode(md, n, c->info.sha1, true);
 	if (!EVP_Digest(c->der, c->derlen, md, &n, EVP_sha256(), NULL) || n != 32)
 		return false;
-	put_hex(c->info.sha256, md, n);
+	hex_encode(md, n, c->info.sha256, true);
 	/* The pin hashes the DER SubjectPublicKeyInfo alone. */
 	len = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(c->x), &spki);
 	if (len <= 0)

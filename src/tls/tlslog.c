@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/hex.h"
 #include "lib/errfmt.h"
 
 const char *
@@ -131,10 +132,9 @@ static json_t *
 json_try(const struct tlslog_try *t)
 {
 	char src[ADDR_STRLEN], dst[ADDR_STRLEN], rnd[2 * TLSLOG_RANDOM + 1] = "";
-	size_t i;
 
-	for (i = 0; t->has_random && i < TLSLOG_RANDOM; i++)
-		snprintf(rnd + 2 * i, 3, "%02x", t->random[i]);
+	if (t->has_random)
+		hex_encode(t->random, TLSLOG_RANDOM, rnd, false);
 	return json_pack("{s:I, s:i, s:s, s:i, s:s, s:i, s:I, s:I, s:s?, s:s, s:s, s:i, s:s, s:s, s:s, s:o}",
 	    "probe", (json_int_t)t->probe, "try", (int)t->try_no, "src", addr_fmt(&t->src, src),
 	    "sport", (int)t->sport, "dst", addr_fmt(&t->dst, dst), "port", (int)t->port,
@@ -276,23 +276,6 @@ get_chain(const json_t *o, struct tlslog_der *c, size_t *n)
 }
 
 static int
-hex_random(const char *s, uint8_t out[TLSLOG_RANDOM])
-{
-	size_t i;
-
-	if (strlen(s) != 2 * TLSLOG_RANDOM)
-		return -1;
-	for (i = 0; i < TLSLOG_RANDOM; i++) {
-		unsigned v;
-		if (sscanf(s + 2 * i, "%2x", &v) != 1 || !strchr("0123456789abcdefABCDEF", s[2 * i]) ||
-		    !strchr("0123456789abcdefABCDEF", s[2 * i + 1]))
-			return -1;
-		out[i] = (uint8_t)v;
-	}
-	return 0;
-}
-
-static int
 outcome_from(const char *s, enum tls_outcome *o)
 {
 	int i;
@@ -342,7 +325,7 @@ read_try(const json_t *o, struct tlslog_try *t)
 	    get_str(o, "error", t->error, sizeof(t->error), false) != 0)
 		return -1;
 	if (rnd[0]) {
-		if (hex_random(rnd, t->random) != 0)
+		if (hex_decode(rnd, t->random, TLSLOG_RANDOM) != 0)
 			return -1;
 		t->has_random = true;
 	}

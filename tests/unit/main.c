@@ -9,7 +9,7 @@ int
 main(void)
 {
 	static const register_fn regs[] = {
-		register_rd_tests, register_addr_tests, register_profile_tests,
+		register_rd_tests, register_hex_tests, register_addr_tests, register_profile_tests,
 		register_site_tests, register_golden_tests, register_probeid_tests,
 		register_pkt_tests, register_plan_tests, register_nftgen_tests,
 		register_correlate_tests,

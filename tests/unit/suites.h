@@ -3,6 +3,7 @@
 #define RP_TEST_SUITES_H
 
 int register_rd_tests(void);
+int register_hex_tests(void);
 int register_addr_tests(void);
 int register_profile_tests(void);
 int register_site_tests(void);
