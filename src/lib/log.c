@@ -1,6 +1,7 @@
 #include "lib/log.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -9,6 +10,11 @@ vlog(const struct rp_log *l, const char *kind, const char *err, const char *fmt,
 {
 	FILE *out = (l && l->out) ? l->out : stderr;
 
+	/* Whatever the command has printed goes first: with stdout a pipe or a
+	 * file (fully buffered) a log line would otherwise land in the middle
+	 * of a report line when both go to one place (`2>&1`, a terminal). */
+	if (out != stdout)
+		fflush(stdout);
 	fprintf(out, "%s", (l && l->prog) ? l->prog : "ruleproof");
 	if (l && l->who)
 		fprintf(out, " [%s]", l->who);
