@@ -82,16 +82,21 @@ print_probe_line(const struct report *r, FILE *out, uint32_t id, bool color)
 	const struct probe *p = plan_probe(r->pl, id);
 	const struct probe_result *res = corr_result(r->c, id);
 	struct probe_locator loc;
-	char flow[160], port[16], detail[768], where[400];
+	char flow[160], addrs[2 * ADDR_STRLEN + 8], sa[ADDR_STRLEN], da[ADDR_STRLEN];
+	char port[16], detail[768], where[400];
 
 	snprintf(flow, sizeof(flow), "%s -> %s", profile_endpoint(prof, p->src)->name,
 	    profile_endpoint(prof, p->dst)->name);
+	/* The addresses tell apart the probes of one pair and port that only
+	 * differ in them: IPv4 and IPv6, the members of a sampled block. */
+	snprintf(addrs, sizeof(addrs), "%s -> %s", addr_fmt(plan_probe_src(r->pl, p), sa),
+	    addr_fmt(plan_probe_dst(r->pl, p), da));
 	snprintf(port, sizeof(port), "%s/%u", report_proto_name(p->proto), p->port);
 	probe_result_detail(r->c, id, detail, sizeof(detail));
 	report_locate(r, id, &loc);
 	report_where(&loc, where, sizeof(where));
-	fprintf(out, "      %sprobe %-5u%s %-24s %-10s %-7s %-16s %s  %sevidence: %s%s\n",
-	    color ? verdict_color(res->verdict) : "", id, color ? COL_OFF : "", flow, port,
+	fprintf(out, "      %sprobe %-5u%s %-24s %-29s %-10s %-7s %-16s %s  %sevidence: %s%s\n",
+	    color ? verdict_color(res->verdict) : "", id, color ? COL_OFF : "", flow, addrs, port,
 	    observed_name(res->obs), evidence_name(res->ev), detail, color ? COL_DIM : "", where,
 	    color ? COL_OFF : "");
 }
