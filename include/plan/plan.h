@@ -47,10 +47,16 @@ struct probe {
 struct plan;
 
 /* Returns NULL with a message in err if an endpoint a probe needs has no
- * host in the site. */
+ * host in the site, or a rule's source and destination have no address
+ * family in common. */
 struct plan *plan_build(const struct profile *, const struct site *,
                         char *err, size_t errlen);
 void         plan_free(struct plan *);
+/* What the plan leaves out of what the rules ask, one diagnostic a line
+ * ("FILE:LINE:COL: warning: ..."): the destination addresses of a family
+ * the source has none of. */
+size_t       plan_nwarnings(const struct plan *);
+const char  *plan_warning(const struct plan *, size_t i);
 
 uint32_t            plan_nprobes(const struct plan *);
 const struct probe *plan_probe(const struct plan *, uint32_t id);

@@ -37,10 +37,15 @@ inputs_load(const struct rp_log *log, const char *profile, const char *site, boo
 	}
 	in->pl = plan_build(in->prof, in->site, err, sizeof(err));
 	if (!in->pl) {
-		log_warnx(log, "%s", err);
+		fprintf(stderr, "%s\n", err);
+		log_warnx(log, "%s: the plan cannot be built", profile);
 		inputs_free(in);
 		return EXIT_USAGE;
 	}
+	/* Said where the profile is read; agents and reports rebuilding the
+	 * plan from a plan file stay quiet about it. */
+	for (size_t i = 0; i < plan_nwarnings(in->pl); i++)
+		fprintf(stderr, "%s\n", plan_warning(in->pl, i));
 	return EXIT_PASS;
 }
 

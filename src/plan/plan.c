@@ -19,6 +19,8 @@ struct plan {
 	size_t               *senders, nsenders;
 	size_t               *receivers, nreceivers;
 	struct keyset       *seen;     /* flows the rules probe */
+	char               **warn;     /* what the rules ask that cannot be probed */
+	size_t               nwarn;
 };
 
 /* What one probe is about, before it has an id. */
@@ -111,7 +113,7 @@ no_address(const struct plan *pl, const struct profile_rule *ru, size_t ep, char
 {
 	const struct profile_endpoint *e = profile_endpoint(pl->prof, ep);
 
-	return errfmt(err, errlen, "rule at %s:%d: '%s' has %s", ru->file, ru->line, e->name,
+	return errfmt(err, errlen, "%s:%d:%d: error: '%s' has %s", ru->file, ru->line, ru->col, e->name,
 	    e->kind <= EP_ROLE ? "no host in the site" : "no address (the site must bind it)");
 }
 
@@ -137,23 +139,74 @@ expand_pair_addr(struct plan *pl, const struct profile_rule *ru, struct flow *f)
 }
 
 static int
+add_warning(struct plan *pl, const char *text)
+{
+	char **v = reallocarray(pl->warn, pl->nwarn + 1, sizeof(*v));
+
+	if (!v)
+		return -1;
+	pl->warn = v;
+	if (!(pl->warn[pl->nwarn] = strdup(text)))
+		return -1;
+	pl->nwarn++;
+	return 0;
+}
+
+/* A destination address of a family the source has none of cannot be
+ * probed from it: that family is left out with a warning, and only a pair
+ * with no family in common is an error (its rule would have no probe). */
+static int
+family_gap(struct plan *pl, const struct profile_rule *ru, size_t s, size_t d,
+    const struct rp_addr *first_skipped, unsigned nskipped, bool none_probed, char *err,
+    size_t errlen)
+{
+	char a[ADDR_STRLEN], text[768];
+	const char *sname = profile_endpoint(pl->prof, s)->name;
+	const char *dname = profile_endpoint(pl->prof, d)->name;
+	bool v6 = addr_is_v6(first_skipped);
+
+	if (none_probed)
+		return errfmt(err, errlen, "%s:%d:%d: error: '%s' has no address of a family that "
+		    "'%s' has (%s %s): the rule's probes from it cannot be sent", ru->file, ru->line,
+		    ru->col, sname, dname, v6 ? "IPv6" : "IPv4", addr_fmt(first_skipped, a));
+	snprintf(text, sizeof(text), "%s:%d:%d: warning: '%s' has no %s address: '%s' is probed "
+	    "from it at its %s addresses only, not at %s%s", ru->file, ru->line, ru->col, sname,
+	    v6 ? "IPv6" : "IPv4", dname, v6 ? "IPv4" : "IPv6", addr_fmt(first_skipped, a),
+	    nskipped > 1 ? " (and more of its addresses)" : "");
+	if (add_warning(pl, text) != 0)
+		return errfmt(err, errlen, "out of memory");
+	return 0;
+}
+
+static int
 expand_pair(struct plan *pl, uint32_t r, size_t s, size_t d, char *err, size_t errlen)
 {
 	const struct profile_rule *ru = profile_rule(pl->prof, r);
 	struct flow f = { .rule = r, .src = s, .dst = d, .open = ru->expect_open };
-	char a[ADDR_STRLEN];
+	const struct rp_addr *skipped[2] = { NULL, NULL };   /* first of each family */
+	unsigned nskipped[2] = { 0, 0 }, probed = 0;
+	int fam;
 
 	if (!pl->naddrs[s] || !pl->naddrs[d])
 		return no_address(pl, ru, pl->naddrs[s] ? d : s, err, errlen);
 	for (f.addr = 0; f.addr < pl->naddrs[d]; f.addr++) {
-		if (source_addr(pl, s, &pl->addrs[d][f.addr]) < 0)
-			return errfmt(err, errlen, "rule at %s:%d: '%s' has no %s address to reach '%s' at %s",
-			    ru->file, ru->line, profile_endpoint(pl->prof, s)->name,
-			    addr_is_v6(&pl->addrs[d][f.addr]) ? "IPv6" : "IPv4",
-			    profile_endpoint(pl->prof, d)->name, addr_fmt(&pl->addrs[d][f.addr], a));
+		const struct rp_addr *da = &pl->addrs[d][f.addr];
+
+		if (source_addr(pl, s, da) < 0) {
+			fam = addr_is_v6(da);
+			if (!skipped[fam])
+				skipped[fam] = da;
+			nskipped[fam]++;
+			continue;
+		}
+		probed++;
 		if (expand_pair_addr(pl, ru, &f) < 0)
 			return errfmt(err, errlen, "out of memory (or more than 2^32 probes)");
 	}
+	for (fam = 0; fam < 2; fam++)
+		if (skipped[fam] && family_gap(pl, ru, s, d, skipped[fam], nskipped[fam], probed == 0,
+		    err, errlen) != 0)
+			return -1;
 	return 0;
 }
 
@@ -411,7 +464,22 @@ plan_free(struct plan *pl)
 	free(pl->fqdn);
 	free(pl->senders);
 	free(pl->receivers);
+	for (i = 0; i < pl->nwarn; i++)
+		free(pl->warn[i]);
+	free(pl->warn);
 	free(pl);
+}
+
+size_t
+plan_nwarnings(const struct plan *pl)
+{
+	return pl->nwarn;
+}
+
+const char *
+plan_warning(const struct plan *pl, size_t i)
+{
+	return i < pl->nwarn ? pl->warn[i] : NULL;
 }
 
 uint32_t

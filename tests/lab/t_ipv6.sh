@@ -33,4 +33,17 @@ check "dual stack: 443 probed at both addresses" \
 check "dual stack: IPv4 probes from the IPv4 address, IPv6 from the IPv6 one" \
 	[ "$(jq '[.results[] | select((.src | contains(":")) != (.dst | contains(":")))] | length' "$DIR/report.json")" = 0 ]
 check "no namespace left behind" no_leftovers "$DIR"
+
+# An IPv4-only source and a dual-stack server: IPv4 is probed, and each rule
+# says (file:line:col) that IPv6 cannot be, instead of refusing the plan.
+out=$("$RP" plan $P --site tests/lab/v4client.site 2>&1); rc=$?
+check "IPv4-only clients to a dual-stack server: plan exits 0, got $rc" [ "$rc" -eq 0 ]
+check "the open rule warns at its line that IPv6 is left out" grep -qxF \
+	"$P:7:1: warning: 'clients' has no IPv6 address: 'server' is probed from it at its IPv4 addresses only, not at 2001:db8:20::10" <<<"$out"
+check "so does the closed rule" grep -q "^$P:8:1: warning: 'clients' has no IPv6 address" <<<"$out"
+lab "$SCRATCH/v4c" $P --site tests/lab/v4client.site
+check "IPv4-only clients: exit 0, got $RC" [ "$RC" -eq 0 ]
+check "IPv4-only clients: only IPv4 probes" \
+	[ "$(jq '[.results[] | select(.dst | contains(":"))] | length' "$DIR/report.json")" = 0 ]
+check "no namespace left behind" no_leftovers "$DIR"
 finish

@@ -541,7 +541,31 @@ test_family_error(void)
 	    "site \"F\"\nhost a 198.18.0.1\nhost b 2001:db8::2\n");
 	CU_ASSERT_PTR_NULL(w.pl);
 	CU_ASSERT_STRING_EQUAL(w.err,
-	    "rule at t.profile:4: 'a' has no IPv6 address to reach 'b' at 2001:db8::2");
+	    "t.profile:4:1: error: 'a' has no address of a family that 'b' has (IPv6 2001:db8::2): "
+	    "the rule's probes from it cannot be sent");
+	fixture_close(&w);
+}
+
+/* An IPv4-only source and a dual-stack destination: the family both have
+ * is probed, the other left out with a warning at the rule. */
+static void
+test_family_warning(void)
+{
+	static const char text[] =
+	    "profile \"F\"\nrole a\nrole b\nrole c\nopen a -> b : tcp/1\nopen c -> b : tcp/2\n";
+	struct fixture w;
+
+	fixture_parse(&w, "t.profile", text, "t.site",
+	    "site \"F\"\nhost a 198.18.0.1\nhost b 198.18.0.2, 2001:db8::2, 2001:db8::3\n"
+	    "host c 198.18.0.3, 2001:db8::4\n");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(w.pl);
+	CU_ASSERT_EQUAL(count_flow(&w, "a", "b", RP_PROTO_TCP, 1), 1);
+	CU_ASSERT_EQUAL(count_flow(&w, "c", "b", RP_PROTO_TCP, 2), 3);
+	CU_ASSERT_EQUAL(plan_nwarnings(w.pl), 1);
+	CU_ASSERT_STRING_EQUAL(plan_warning(w.pl, 0),
+	    "t.profile:5:1: warning: 'a' has no IPv6 address: 'b' is probed from it at its IPv4 "
+	    "addresses only, not at 2001:db8::2 (and more of its addresses)");
+	CU_ASSERT_PTR_NULL(plan_warning(w.pl, 1));
 	fixture_close(&w);
 }
 
@@ -670,6 +694,7 @@ register_plan_tests(void)
 	    !CU_add_test(s, "TLS probes and their SNI", test_tls_and_sni) ||
 	    !CU_add_test(s, "negative probes: senders, families", test_negative_senders) ||
 	    !CU_add_test(s, "no address of the family", test_family_error) ||
+	    !CU_add_test(s, "dual-stack destination from a one-family source", test_family_warning) ||
 	    !CU_add_test(s, "default closed all", test_default_all) ||
 	    !CU_add_test(s, "flow keys include the address", test_keyset_keys))
 		return -1;
