@@ -45,6 +45,9 @@ int  corr_read_dir(struct corr *, const uint8_t key[PROBEID_KEYLEN], const char 
  * left until skew after its last try could have arrived.  Default 0 (one
  * clock, as in the lab). */
 void corr_set_skew(struct corr *, int64_t skew_us);
+/* Audits that need proof: a verdict that rests on a reply's hop distance
+ * alone (PROOF_HOP_DISTANCE) becomes inconclusive (`--require-proof`). */
+void corr_require_proof(struct corr *, bool on);
 /* The CA bundle the certificate checks' `trusted` verifies against (NULL:
  * the run directory's ca.pem if it has one, else the system's). */
 void corr_set_ca(struct corr *, const char *ca_file);

@@ -16,7 +16,16 @@
 
 enum evidence {
 	EVD_ARRIVED, EVD_ANSWERED, EVD_HOST_RESET,           /* crossed */
+	/* An ICMP port unreachable from the destination's own address: the
+	 * datagram crossed and the host refused it. */
+	EVD_HOST_REFUSED,
 	EVD_FIREWALL_RESET, EVD_ICMP_UNREACHABLE, EVD_SILENT_DROP, /* stopped */
+	/* The probe crossed and the host answered at the far side, but the
+	 * answer never came back: no client can connect, whatever the rule. */
+	EVD_ONE_WAY,
+	/* A SYN-ACK came back while the far side, live and lossless, never saw
+	 * the SYN: a middle box (a SYN proxy) answered for the host. */
+	EVD_MIDDLEBOX_ANSWER,
 	/* TLS probes (tlsev.h): what became of the ClientHello. */
 	EVD_TLS_INTACT, EVD_TLS_SNI_ALTERED, EVD_TLS_ALTERED, EVD_TLS_REORIGINATED,
 	EVD_TLS_BLOCKED_AFTER_SYN,
@@ -34,6 +43,18 @@ enum inconclusive_reason {
 	INC_RX_LOSSY,          /* the far-side capture dropped packets */
 	INC_RX_WINDOW,         /* the far-side capture did not cover the probe */
 	INC_TX_LOSSY,          /* replies may have been lost at the sender */
+	INC_MIDDLEBOX,         /* a middle box answered; crossing is not shown */
+	INC_HOPS_ONLY,         /* only a hop distance, and proof was required */
+};
+
+/* How strongly a verdict is proven, strongest first. */
+enum proof {
+	PROOF_TWO_SIDED,       /* the far-side capture saw the probe, or was live and
+	                        * lossless over its window and saw nothing */
+	PROOF_HANDSHAKE,       /* the destination's own SYN-ACK (or service reply) */
+	PROOF_ICMP,            /* an ICMP error quoting the probe, from the address named */
+	PROOF_HOP_DISTANCE,    /* only the TTL of a reply against the host's own */
+	PROOF_NONE,            /* no verdict */
 };
 
 struct probe_result {
@@ -63,6 +84,7 @@ struct probe_result {
 	 * hop distance with that of the host's own SYN-ACKs (host_hops). */
 	bool                     by_hops;
 	uint8_t                  host_hops;
+	enum proof               proof;
 };
 
 struct rule_summary {
@@ -86,5 +108,6 @@ struct evidence_sink {
 const char *evidence_name(enum evidence);
 const char *observed_name(enum observed);
 const char *verdict_name(enum verdict);
+const char *proof_name(enum proof);
 
 #endif

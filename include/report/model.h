@@ -25,6 +25,8 @@ struct rule_stats {
 	struct rule_summary sum;
 	uint32_t            obs[OBS_UNKNOWN + 1];        /* by enum observed */
 	uint32_t            ev[EVD_INCONCLUSIVE + 1];    /* by enum evidence */
+	uint32_t            proof[PROOF_NONE + 1];       /* by enum proof */
+	uint32_t            pass_by_hops;  /* passes that rest on a hop distance alone */
 };
 
 /* One row of the rule table: a profile rule, or the `default closed` line. */
@@ -92,6 +94,7 @@ const char *report_proto_name(uint8_t proto);
 /* observed_name() and evidence_name() by array index, for count tables. */
 const char *report_obs_name_at(size_t i);
 const char *report_ev_name_at(size_t i);
+const char *report_proof_name_at(size_t i);
 /* A one-line summary: "FAIL: 520 probes: 515 pass, 5 fail, 0 inconclusive; 2 of 7 rules fail" */
 void     report_summary_line(const struct report *, char *buf, size_t len);
 

@@ -35,6 +35,7 @@ struct arrival {
 	uint16_t sport, dport;
 	uint16_t count;
 	uint8_t  seg, vouched;
+	uint8_t  host_replied;          /* the far side saw the host answer it */
 };
 
 /* The reply that counts for a probe (see note_reply). */
@@ -92,6 +93,7 @@ struct corr {
 	struct rule_summary  total;
 	uint64_t             foreign;
 	int64_t              skew_us;
+	bool                 require_proof;  /* hop distance alone is inconclusive */
 	struct tlsev        *tls;            /* TLS probes' side table, or NULL */
 	const char          *ca_file;
 	char                 ca_dir[1100];   /* the run directory's ca.pem, if any */
@@ -376,6 +378,17 @@ note_arrival(struct corr *c, struct obs *o, const struct probe_match *m, const s
 	a->vouched = (uint8_t)m->vouched;
 }
 
+/* The host's own answer, seen at the far side: what must come back for a
+ * client to connect (a one-way rule lets the probe through, not this). */
+static void
+note_host_reply(struct corr *c, struct obs *o)
+{
+	struct extra *x = ext_get(c, o);
+
+	if (x)
+		x->a.host_replied = 1;
+}
+
 /* The source a probe was first seen leaving from is only kept when it is not
  * the planned one. */
 static void
@@ -430,6 +443,8 @@ corr_event(struct corr *c, const struct probe_match *m, const struct pkt *p, int
 		note_reply(c, o, m, p);
 		break;
 	case EV_HOST_REPLY:
+		note_host_reply(c, o);
+		break;
 	case EV_NONE:
 		break;
 	}
@@ -679,6 +694,7 @@ struct obs_view {
 	unsigned       arr_vouched;
 	uint32_t       sent_frame, reply_frame, arrived_frame;
 	uint16_t       nsent, narrived;
+	bool           host_replied;
 	uint8_t        reply;          /* enum probe_event, EV_NONE if none */
 	uint8_t        ttl, itype, icode;
 	struct rp_addr from;
@@ -693,6 +709,7 @@ expand(const struct corr *c, uint32_t id, struct obs_view *v)
 	const struct extra *x = ext_of(c, o);
 
 	memset(v, 0, sizeof(*v));
+	v->host_replied = x && x->a.host_replied;
 	v->sent_us = o->sent_us;
 	v->last_sent_us = o->last_sent_us;
 	v->sent_seg = o->sent_seg;
@@ -753,12 +770,43 @@ static void
 classify_crossed(const struct obs_view *o, struct probe_result *r)
 {
 	r->obs = OBS_OPEN;
+	r->proof = o->narrived > 0 ? PROOF_TWO_SIDED : PROOF_HANDSHAKE;
 	if (o->reply == EV_ANSWER)
 		r->ev = EVD_ANSWERED;
 	else if (o->reply == EV_RESET)
 		r->ev = EVD_HOST_RESET;
+	else if (o->host_replied && o->reply == EV_NONE)
+		r->ev = EVD_ONE_WAY;
 	else
 		r->ev = EVD_ARRIVED;
+}
+
+/* A SYN-ACK with no arrival: from the host, unless the far side was live
+ * and lossless over the probe's window and saw no SYN, when a middle box
+ * (a SYN proxy) answered and nothing shows the SYN would have crossed. */
+static void
+classify_answered(const struct obs_view *o, enum inconclusive_reason doubt,
+    struct probe_result *r)
+{
+	if (doubt != INC_NONE) {
+		classify_crossed(o, r);
+		return;
+	}
+	r->ev = EVD_MIDDLEBOX_ANSWER;
+	r->obs = OBS_UNKNOWN;
+	r->why = INC_MIDDLEBOX;
+	r->proof = PROOF_NONE;
+}
+
+/* An ICMP port unreachable from the probe's own destination: the host
+ * refused what reached it. */
+static bool
+host_refused(const struct corr *c, const struct probe *p, const struct obs_view *o)
+{
+	bool v6 = addr_is_v6(&o->from);
+
+	return addr_eq(&o->from, plan_probe_dst(c->pl, p)) &&
+	    (v6 ? o->itype == 1 && o->icode == 4 : o->itype == 3 && o->icode == 3);
 }
 
 /* Hops a reply travelled: senders start at 64, 128 or 255. */
@@ -799,18 +847,29 @@ classify_stopped(const struct corr *c, const struct probe *p, const struct obs_v
 {
 	enum inconclusive_reason doubt = rx_doubt(rx, tx, o, c->skew_us);
 
+	r->proof = PROOF_TWO_SIDED;
 	if (o->reply == EV_UNREACH) {
 		/* An unreachable names its sender and quotes our probe: proof
-		 * on its own, whatever the far side saw. */
-		r->ev = EVD_ICMP_UNREACHABLE;
-		r->obs = OBS_CLOSED;
+		 * on its own.  From the destination itself it says the host
+		 * refused what crossed, unless the far side, live and lossless,
+		 * shows that nothing did (a box forging the host's address). */
+		if (doubt != INC_NONE)
+			r->proof = PROOF_ICMP;
+		if (doubt != INC_NONE && host_refused(c, p, o)) {
+			r->ev = EVD_HOST_REFUSED;
+			r->obs = OBS_OPEN;
+		} else {
+			r->ev = EVD_ICMP_UNREACHABLE;
+			r->obs = OBS_CLOSED;
+		}
 	} else if (doubt != INC_NONE && doubt != INC_TX_LOSSY && o->reply == EV_RESET &&
 	    classify_reset_by_hops(c, p, o, r)) {
-		return;
+		r->proof = PROOF_HOP_DISTANCE;
 	} else if (doubt != INC_NONE && !(o->reply == EV_RESET && doubt == INC_TX_LOSSY)) {
 		r->ev = EVD_INCONCLUSIVE;
 		r->obs = OBS_UNKNOWN;
 		r->why = doubt;
+		r->proof = PROOF_NONE;
 	} else if (o->reply == EV_RESET) {
 		r->ev = EVD_FIREWALL_RESET;
 		r->obs = OBS_CLOSED;
@@ -856,13 +915,25 @@ classify(const struct corr *c, uint32_t id, struct probe_result *r)
 		r->ev = EVD_INCONCLUSIVE;
 		r->obs = OBS_UNKNOWN;
 		r->why = any_complete(tx) ? INC_NOT_SENT : INC_NO_TX_CAPTURE;
-	} else if (o->narrived > 0 || o->reply == EV_ANSWER) {
+		r->proof = PROOF_NONE;
+	} else if (o->narrived > 0) {
 		classify_crossed(o, r);
+	} else if (o->reply == EV_ANSWER) {
+		classify_answered(o, rx_doubt(rx, tx, o, c->skew_us), r);
 	} else {
 		classify_stopped(c, p, o, rx, tx, r);
 	}
+	/* For audits that need proof, a distance is no verdict. */
+	if (c->require_proof && r->proof == PROOF_HOP_DISTANCE) {
+		r->ev = EVD_INCONCLUSIVE;
+		r->obs = OBS_UNKNOWN;
+		r->why = INC_HOPS_ONLY;
+		r->proof = PROOF_NONE;
+	}
 	if (r->obs == OBS_UNKNOWN)
 		r->verdict = VERDICT_INCONCLUSIVE;
+	else if (r->ev == EVD_ONE_WAY)
+		r->verdict = VERDICT_FAIL;   /* crossed, so not closed; unanswered, so not open */
 	else
 		r->verdict = ((r->obs == OBS_OPEN) == p->expect_open) ? VERDICT_PASS : VERDICT_FAIL;
 	if (c->tls && p->tls)
@@ -912,6 +983,12 @@ learn_host_hops(struct corr *c)
 		if (*slot == 0 || h < *slot)
 			*slot = h;
 	}
+}
+
+void
+corr_require_proof(struct corr *c, bool on)
+{
+	c->require_proof = on;
 }
 
 void
@@ -999,6 +1076,9 @@ reason_text(enum inconclusive_reason w)
 	case INC_RX_LOSSY: return "the far-side capture dropped packets";
 	case INC_RX_WINDOW: return "the far-side capture did not cover the probe's window";
 	case INC_TX_LOSSY: return "the sender's capture dropped packets, a reply may be lost";
+	case INC_MIDDLEBOX: return "a middle box answered";
+	case INC_HOPS_ONLY: return "only the hop distance of a reply tells who sent it, and "
+	    "--require-proof asks for more";
 	case INC_NONE: break;
 	}
 	return "";
@@ -1080,8 +1160,26 @@ probe_result_detail(const struct corr *c, uint32_t id, char *buf, size_t len)
 			    from, r->reply_ttl, what, dst);
 		break;
 	case EVD_ICMP_UNREACHABLE:
-		snprintf(buf, len, "%s %u/%u%s from %s", icmp, r->icmp_type, r->icmp_code,
-		    icmp_meaning(v6, r->icmp_type, r->icmp_code), from);
+		if (r->proof == PROOF_TWO_SIDED)
+			snprintf(buf, len, "%s %u/%u%s from %s; %s never reached %s (capture live, lossless)",
+			    icmp, r->icmp_type, r->icmp_code, icmp_meaning(v6, r->icmp_type, r->icmp_code),
+			    from, what, dst);
+		else
+			snprintf(buf, len, "%s %u/%u%s from %s", icmp, r->icmp_type, r->icmp_code,
+			    icmp_meaning(v6, r->icmp_type, r->icmp_code), from);
+		break;
+	case EVD_HOST_REFUSED:
+		snprintf(buf, len, "%s %u/%u%s from %s itself: the %s crossed, the host refused it "
+		    "(no far-side capture)", icmp, r->icmp_type, r->icmp_code,
+		    icmp_meaning(v6, r->icmp_type, r->icmp_code), dst, what);
+		break;
+	case EVD_ONE_WAY:
+		snprintf(buf, len, "%s arrived at %s and the host answered, but the answer never came "
+		    "back (one-way)", what, dst);
+		break;
+	case EVD_MIDDLEBOX_ANSWER:
+		snprintf(buf, len, "SYN-ACK from %s ttl %u, but the SYN never reached %s (capture live, "
+		    "lossless): a middle box answered (SYN proxy?)", from, r->reply_ttl, dst);
 		break;
 	case EVD_SILENT_DROP:
 		snprintf(buf, len, "nothing reached %s, nothing came back (capture live, lossless)", dst);

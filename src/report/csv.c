@@ -7,7 +7,7 @@
 
 static const char csv_header[] =
     "probe,rule,line,rule_text,from,to,src,dst,proto,port,expect,observed,evidence,verdict,"
-    "detail,tx_pcap,sent_frame,reply_frame,rx_pcap,arrived_frame,sport,seq,filter\r\n";
+    "detail,tx_pcap,sent_frame,reply_frame,rx_pcap,arrived_frame,sport,seq,filter,proof\r\n";
 
 /* A frame number, or an empty field when there is none. */
 static void
@@ -58,7 +58,7 @@ csv_row(const struct report *r, FILE *out, uint32_t id)
 	frame(out, loc.arrived_frame);
 	fprintf(out, ",%u,%u", loc.car.sport, loc.car.seq);
 	text(out, loc.filter);
-	fputs("\r\n", out);
+	fprintf(out, ",%s\r\n", proof_name(res->proof));
 }
 
 void

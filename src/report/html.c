@@ -221,8 +221,8 @@ probe_row(const struct report *r, FILE *out, uint32_t id, bool with_line)
 	snprintf(buf, sizeof(buf), "%s/%u", report_proto_name(p->proto), p->port);
 	td(out, "num", buf);
 	td(out, NULL, p->expect_open ? "open" : "closed");
-	fprintf(out, "<td>%s<br><span class=\"muted\">%s</span></td>", observed_name(res->obs),
-	    evidence_name(res->ev));
+	fprintf(out, "<td>%s<br><span class=\"muted\">%s<br>proof: %s</span></td>",
+	    observed_name(res->obs), evidence_name(res->ev), proof_name(res->proof));
 	probe_result_detail(r->c, id, buf, sizeof(buf));
 	td(out, NULL, buf);
 	report_where(&loc, buf, sizeof(buf));

@@ -53,6 +53,10 @@ json_result(const struct report *r, uint32_t id)
 	    "proto", report_proto_name(p->proto), "port", (int)p->port,
 	    "expect", p->expect_open ? "open" : "closed", "observed", observed_name(res->obs),
 	    "evidence", evidence_name(res->ev), "verdict", verdict_name(res->verdict), "detail", detail);
+	if (o && json_object_set_new(o, "proof", json_string(proof_name(res->proof))) != 0) {
+		json_decref(o);
+		return NULL;
+	}
 	/* Added in ruleproof 0.1.0's evidence bundle: where the evidence lies. */
 	if (o && json_object_update_new(o, json_pack("{s:i, s:i, s:I, s:s, s:o, s:o, s:s, s:o, s:s}",
 	    "line", plan_probe_line(r->pl, p), "sport", (int)loc.car.sport,
@@ -201,7 +205,7 @@ json_report(const struct report *r)
 	run_fmt_time(r->finished_us, fin, sizeof(fin));
 	return json_pack("{s:s, s:{s:s, s:s, s:s, s:s, s:s, s:b, s:s},"
 	    " s:{s:s, s:s, s:s, s:s?}, s:{s:s, s:s},"
-	    " s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I}, s:o, s:o, s:o}",
+	    " s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}, s:o, s:o, s:o}",
 	    "schema", REPORT_SCHEMA,
 	    "run", "id", r->rp->id, "started", st, "finished", fin, "version", RUN_VERSION,
 	    "command", r->rp->command, "interrupted", r->interrupted,
@@ -213,6 +217,8 @@ json_report(const struct report *r)
 	    "fail", (json_int_t)t->fail, "inconclusive", (json_int_t)t->inconclusive,
 	    "foreign_packets", (json_int_t)corr_foreign(r->c), "rules", (json_int_t)nrules,
 	    "rules_failing", (json_int_t)nfail,
+	    "pass_by_hop_distance", (json_int_t)r->total.pass_by_hops,
+	    "proof", json_counts(r->total.proof, PROOF_NONE + 1, report_proof_name_at),
 	    "rules", json_rules(r), "captures", json_captures(r), "results", json_array());
 }
 

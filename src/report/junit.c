@@ -65,13 +65,13 @@ probe_evidence(const struct report *r, FILE *out, uint32_t id)
 	report_locate(r, id, &loc);
 	report_where(&loc, where, sizeof(where));
 	snprintf(line, sizeof(line),
-	    "%s probe %u %s -> %s %s/%u (%s -> %s): expected %s, observed %s by %s: %s; "
-	    "evidence %s; wireshark filter: %s",
+	    "%s probe %u %s -> %s %s/%u (%s -> %s): expected %s, observed %s by %s (proof: %s): "
+	    "%s; evidence %s; wireshark filter: %s",
 	    report_verdict_word(res->verdict), id, profile_endpoint(prof, p->src)->name,
 	    profile_endpoint(prof, p->dst)->name, report_proto_name(p->proto), p->port,
 	    addr_fmt(plan_probe_src(r->pl, p), sa), addr_fmt(plan_probe_dst(r->pl, p), da),
 	    p->expect_open ? "open" : "closed", observed_name(res->obs), evidence_name(res->ev),
-	    detail, where, loc.filter);
+	    proof_name(res->proof), detail, where, loc.filter);
 	esc_markup(out, line);
 	fputc('\n', out);
 }

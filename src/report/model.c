@@ -41,8 +41,14 @@ tally_stats(struct report *r)
 
 		s->obs[res->obs]++;
 		s->ev[res->ev]++;
+		s->proof[res->proof]++;
 		r->total.obs[res->obs]++;
 		r->total.ev[res->ev]++;
+		r->total.proof[res->proof]++;
+		if (res->verdict == VERDICT_PASS && res->proof == PROOF_HOP_DISTANCE) {
+			s->pass_by_hops++;
+			r->total.pass_by_hops++;
+		}
 	}
 	for (i = 0; i < nr; i++)
 		r->stats[i].sum = corr_rule(r->c, i);
@@ -295,6 +301,7 @@ counts_text(const uint32_t *n, size_t k, const char *(*name)(size_t), char *buf,
 
 const char *report_obs_name_at(size_t i) { return observed_name((enum observed)i); }
 const char *report_ev_name_at(size_t i) { return evidence_name((enum evidence)i); }
+const char *report_proof_name_at(size_t i) { return proof_name((enum proof)i); }
 
 void
 report_observed_text(const struct rule_stats *s, char *buf, size_t len)
@@ -315,9 +322,15 @@ report_summary_line(const struct report *r, char *buf, size_t len)
 	unsigned nrules, nfail = report_rules_failing(r, &nrules);
 	uint64_t foreign = corr_foreign(r->c);
 
-	snprintf(buf, len, "%s%s: %u probes: %u pass, %u fail, %u inconclusive; %u of %u rules fail%s",
+	char hops[96] = "";
+
+	/* A pass that rests on a distance alone is no plain pass: said here,
+	 * and --require-proof turns it into an inconclusive. */
+	if (r->total.pass_by_hops)
+		snprintf(hops, sizeof(hops), " (%u by hop distance only)", r->total.pass_by_hops);
+	snprintf(buf, len, "%s%s: %u probes: %u pass%s, %u fail, %u inconclusive; %u of %u rules fail%s",
 	    r->interrupted ? "INCOMPLETE (interrupted) " : "",
-	    t->fail ? "FAIL" : t->inconclusive ? "INCONCLUSIVE" : "PASS", t->probes, t->pass,
+	    t->fail ? "FAIL" : t->inconclusive ? "INCONCLUSIVE" : "PASS", t->probes, t->pass, hops,
 	    t->fail, t->inconclusive, nfail, nrules, foreign ? " (foreign packets ignored)" : "");
 }
 

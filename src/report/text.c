@@ -95,9 +95,10 @@ print_probe_line(const struct report *r, FILE *out, uint32_t id, bool color)
 	probe_result_detail(r->c, id, detail, sizeof(detail));
 	report_locate(r, id, &loc);
 	report_where(&loc, where, sizeof(where));
-	fprintf(out, "      %sprobe %-5u%s %-24s %-29s %-10s %-7s %-16s %s  %sevidence: %s%s\n",
+	fprintf(out, "      %sprobe %-5u%s %-24s %-29s %-10s %-7s %-16s %s [%s]  %sevidence: %s%s\n",
 	    color ? verdict_color(res->verdict) : "", id, color ? COL_OFF : "", flow, addrs, port,
-	    observed_name(res->obs), evidence_name(res->ev), detail, color ? COL_DIM : "", where,
+	    observed_name(res->obs), evidence_name(res->ev), detail, proof_name(res->proof),
+	    color ? COL_DIM : "", where,
 	    color ? COL_OFF : "");
 }
 

@@ -685,6 +685,125 @@ test_pcap_round_trip(void)
 	probeid_free(pid);
 }
 
+/* ---- what the reply proves, and how strongly ---- */
+
+static void
+host_reply(struct fx *x, uint16_t port)
+{
+	const struct probe *p = plan_probe(x->f.pl, id_of(x, port));
+
+	event(x, port, EV_HOST_REPLY, p->dst, false, NULL);
+}
+
+static void
+test_host_refused(void)
+{
+	struct fx x;
+	char line[256];
+
+	/* No far side: a port unreachable from the destination itself says
+	 * the probe crossed; from another address, that it stopped there. */
+	fx_open(&x);
+	corr_set_capture(x.c, x.db, false, NULL);
+	sent(&x, 22);
+	reply(&x, 22, EV_UNREACH, DB_ADDR, 64, 3, 3);
+	sent(&x, 1433);
+	reply(&x, 1433, EV_UNREACH, ROUTER_ADDR, 254, 3, 3);
+	corr_finish(x.c);
+	expect(&x, 22, EVD_HOST_REFUSED, OBS_OPEN, VERDICT_FAIL, INC_NONE);
+	CU_ASSERT_EQUAL(result(&x, 22)->proof, PROOF_ICMP);
+	probe_result_detail(x.c, id_of(&x, 22), line, sizeof(line));
+	CU_ASSERT_PTR_NOT_NULL(strstr(line, "the SYN crossed, the host refused it"));
+	expect(&x, 1433, EVD_ICMP_UNREACHABLE, OBS_CLOSED, VERDICT_PASS, INC_NONE);
+	CU_ASSERT_EQUAL(result(&x, 1433)->proof, PROOF_ICMP);
+	fx_close(&x);
+
+	/* With the far side live and lossless and no arrival, the same ICMP is
+	 * a box that used the host's address: closed, proven two-sided. */
+	fx_open(&x);
+	sent(&x, 22);
+	reply(&x, 22, EV_UNREACH, DB_ADDR, 64, 3, 3);
+	corr_finish(x.c);
+	expect(&x, 22, EVD_ICMP_UNREACHABLE, OBS_CLOSED, VERDICT_PASS, INC_NONE);
+	CU_ASSERT_EQUAL(result(&x, 22)->proof, PROOF_TWO_SIDED);
+	fx_close(&x);
+}
+
+static void
+test_one_way(void)
+{
+	struct fx x;
+
+	/* Crossed and answered at the far side, and nothing came back: an
+	 * open rule no client can use, and a closed rule that let it in. */
+	fx_open(&x);
+	sent(&x, 443);
+	arrived(&x, 443);
+	host_reply(&x, 443);
+	sent(&x, 1433);
+	arrived(&x, 1433);
+	host_reply(&x, 1433);
+	/* The answer that did come back is the host's own reset. */
+	sent(&x, 8443);
+	arrived(&x, 8443);
+	host_reply(&x, 8443);
+	reply(&x, 8443, EV_RESET, WEB_ADDR, 63, 0, 0);
+	corr_finish(x.c);
+	expect(&x, 443, EVD_ONE_WAY, OBS_OPEN, VERDICT_FAIL, INC_NONE);
+	expect(&x, 1433, EVD_ONE_WAY, OBS_OPEN, VERDICT_FAIL, INC_NONE);
+	CU_ASSERT_EQUAL(result(&x, 443)->proof, PROOF_TWO_SIDED);
+	expect(&x, 8443, EVD_HOST_RESET, OBS_OPEN, VERDICT_PASS, INC_NONE);
+	fx_close(&x);
+}
+
+static void
+test_middlebox_answer(void)
+{
+	struct fx x;
+	char line[256];
+
+	/* A SYN-ACK while the far side, live and lossless, saw no SYN. */
+	fx_open(&x);
+	sent(&x, 443);
+	reply(&x, 443, EV_ANSWER, WEB_ADDR, 63, 0, 0);
+	corr_finish(x.c);
+	expect(&x, 443, EVD_MIDDLEBOX_ANSWER, OBS_UNKNOWN, VERDICT_INCONCLUSIVE, INC_MIDDLEBOX);
+	probe_result_detail(x.c, id_of(&x, 443), line, sizeof(line));
+	CU_ASSERT_PTR_NOT_NULL(strstr(line, "a middle box answered (SYN proxy?)"));
+	fx_close(&x);
+}
+
+static void
+test_proof(void)
+{
+	struct fx x;
+
+	fx_open(&x);
+	corr_set_capture(x.c, x.web, false, NULL);
+	sent(&x, 443);
+	reply(&x, 443, EV_ANSWER, WEB_ADDR, 63, 0, 0);
+	/* The host's own SYN-ACKs are 1 hop away; a reset as far away is
+	 * judged the host's by that distance alone. */
+	sent(&x, 8443);
+	reply(&x, 8443, EV_RESET, WEB_ADDR, 63, 0, 0);
+	sent(&x, 1433);
+	sent(&x, 80);
+	corr_finish(x.c);
+	CU_ASSERT_EQUAL(result(&x, 443)->proof, PROOF_HANDSHAKE);
+	expect(&x, 8443, EVD_HOST_RESET, OBS_OPEN, VERDICT_PASS, INC_NONE);
+	CU_ASSERT_EQUAL(result(&x, 8443)->proof, PROOF_HOP_DISTANCE);
+	CU_ASSERT_EQUAL(result(&x, 1433)->proof, PROOF_TWO_SIDED);   /* db's capture is live */
+	CU_ASSERT_EQUAL(result(&x, 80)->proof, PROOF_NONE);          /* inconclusive */
+	CU_ASSERT_STRING_EQUAL(proof_name(PROOF_HOP_DISTANCE), "hop-distance");
+	CU_ASSERT_STRING_EQUAL(proof_name(PROOF_TWO_SIDED), "two-sided");
+
+	/* An audit that needs proof gets no verdict from a distance. */
+	corr_require_proof(x.c, true);
+	expect(&x, 8443, EVD_INCONCLUSIVE, OBS_UNKNOWN, VERDICT_INCONCLUSIVE, INC_HOPS_ONLY);
+	CU_ASSERT_EQUAL(result(&x, 443)->proof, PROOF_HANDSHAKE);
+	fx_close(&x);
+}
+
 int
 register_correlate_tests(void)
 {
@@ -697,6 +816,10 @@ register_correlate_tests(void)
 	    !CU_add_test(s, "firewall-reset", test_firewall_reset) ||
 	    !CU_add_test(s, "icmp-unreachable", test_icmp_unreachable) ||
 	    !CU_add_test(s, "silent-drop", test_silent_drop) ||
+	    !CU_add_test(s, "host-refused", test_host_refused) ||
+	    !CU_add_test(s, "one-way", test_one_way) ||
+	    !CU_add_test(s, "answered-by-middlebox", test_middlebox_answer) ||
+	    !CU_add_test(s, "proof strength, --require-proof", test_proof) ||
 	    !CU_add_test(s, "inconclusive: not sent", test_not_sent) ||
 	    !CU_add_test(s, "inconclusive: no rx capture", test_no_rx_capture) ||
 	    !CU_add_test(s, "inconclusive: rx lossy", test_rx_lossy) ||

@@ -576,14 +576,12 @@ test_default_all(void)
 	    "profile \"S\"\nzone a\nrole b\nopen a -> b : tcp/443 tls, udp/53\nopen b -> a : tcp/22\n"
 	    "default closed all\n";
 	struct fixture w;
-	struct timespec t0, t1;
-	double ms;
 
-	/* every port of each protocol named, per pair: 2 x 65535 x 2 */
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	/* every port of each protocol named, per pair: 2 x 65535 x 2 (how fast
+	 * is `make bench`'s to say, not a unit test's: under load or valgrind
+	 * a time bound here failed for no fault of the code) */
 	fixture_parse(&w, "t.profile", text, "t.site",
 	    "site \"S\"\nhost a 198.18.0.1\nhost b 198.18.0.2\n");
-	clock_gettime(CLOCK_MONOTONIC, &t1);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(w.pl);
 	CU_ASSERT_EQUAL(plan_nprobes(w.pl), 2 * 65535 * 2);
 	CU_ASSERT_EQUAL(count_rule(&w, PLAN_RULE_DEFAULT), 2 * 65535 * 2 - 3);
@@ -591,10 +589,6 @@ test_default_all(void)
 	CU_ASSERT_EQUAL(count_flow(&w, "b", "a", RP_PROTO_UDP, 1), 1);
 	CU_ASSERT_TRUE(find(&w, "a", "b", RP_PROTO_TCP, 443)->expect_open);
 	CU_ASSERT_FALSE(find(&w, "a", "b", RP_PROTO_TCP, 444)->expect_open);
-	/* fast: plan_build is what million-probe sweeps start with (the
-	 * bound is loose for sanitizer builds) */
-	ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
-	CU_ASSERT(ms < 1000);
 	fixture_close(&w);
 }
 
