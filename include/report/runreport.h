@@ -18,6 +18,7 @@ struct runreport_opts {
 	bool        skew_set;
 	const char *ca;            /* CA bundle for the `trusted` checks, or NULL */
 	bool        color;         /* the printed table in colour */
+	bool        require_proof; /* a verdict on hop distance alone is inconclusive */
 };
 
 /* An exit status (lib/exitstatus.h): the verdict, or a failure to read,

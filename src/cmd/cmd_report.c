@@ -19,7 +19,7 @@ report_usage(FILE *out, const char *name)
 {
 	fprintf(out,
 	    "usage: ruleproof %s [--plan PLAN] RUN_DIR [--sign KEY.pem] [--force] [--skew MS]\n"
-	    "                 [--ca CA.pem]\n"
+	    "                 [--ca CA.pem] [--require-proof]\n"
 	    "Re-derives every verdict of a run from its directory alone (plan.json, the\n"
 	    "profile and site copies, the pcaps and their capture files), rewrites\n"
 	    "report.txt, report.json, report.junit.xml, report.csv and report.html there,\n"
@@ -32,7 +32,9 @@ report_usage(FILE *out, const char *name)
 	    "  --skew MS       clock difference to tolerate between the agents' hosts\n"
 	    "                  (default: the plan's; 100 for plan files, 0 in the lab)\n"
 	    "  --ca CA.pem     the CA bundle the certificate checks' `trusted` verifies\n"
-	    "                  against (default: RUN_DIR/ca.pem if there, else the system's)\n",
+	    "                  against (default: RUN_DIR/ca.pem if there, else the system's)\n"
+	    "  --require-proof a verdict that rests on a reply's hop distance alone (no\n"
+	    "                  far-side capture, no handshake) is inconclusive, not a pass\n",
 	    name);
 }
 
@@ -43,7 +45,7 @@ cmd_correlate(int argc, char **argv, const struct rp_log *log)
 	static const struct option opts[] = {
 		{ "sign", required_argument, NULL, 's' }, { "force", no_argument, NULL, 'f' },
 		{ "plan", required_argument, NULL, 'p' }, { "skew", required_argument, NULL, 'K' },
-		{ "ca", required_argument, NULL, 'C' },
+		{ "ca", required_argument, NULL, 'C' }, { "require-proof", no_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	const char *env = getenv("RULEPROOF_SIGN_KEY");
@@ -60,6 +62,8 @@ cmd_correlate(int argc, char **argv, const struct rp_log *log)
 			o.force = true;
 		else if (c == 'p')
 			o.plan = optarg;
+		else if (c == 'R')
+			o.require_proof = true;
 		else if (c == 'C') {
 			if (access(optarg, R_OK) != 0) {
 				log_warn(log, "--ca %s", optarg);

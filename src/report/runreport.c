@@ -278,6 +278,7 @@ runreport(const char *dir, const struct runreport_opts *o, const struct rp_log *
 		warn_captures(c, in.pl, dir, plan_receiver(in.pl, i), false, log);
 	corr_set_skew(c, (int64_t)(o->skew_set ? o->skew_ms : rp.skew_ms) * 1000);
 	corr_set_ca(c, o->ca);
+	corr_require_proof(c, o->require_proof);
 	corr_finish(c);
 	t1 = mono_us();
 	if (corr_tls_problem(c))

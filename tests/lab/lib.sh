@@ -107,3 +107,13 @@ split_stop() {
 	kill -INT "$LPID"
 	wait "$LPID"
 }
+
+# Takes down the network of split_net and the processes started on it, and
+# keeps the scratch directory, so that one test can build a second network.
+split_down() {
+	local n p
+	for p in "${BGPIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+	BGPIDS=()
+	for n in "${SPLIT_NS[@]}"; do ip netns del "$n" 2>/dev/null; done
+	SPLIT_NS=()
+}
