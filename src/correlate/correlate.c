@@ -918,6 +918,11 @@ classify(const struct corr *c, uint32_t id, struct probe_result *r)
 		r->proof = PROOF_NONE;
 	} else if (o->narrived > 0) {
 		classify_crossed(o, r);
+	} else if (o->reply == EV_ANSWER && c->tls && p->tls) {
+		/* A TLS probe's handshake went on past the SYN-ACK: tlsev
+		 * judges below what answered it (a proxy that re-originates
+		 * TLS, or the host itself behind a SYN proxy). */
+		classify_crossed(o, r);
 	} else if (o->reply == EV_ANSWER) {
 		classify_answered(o, rx_doubt(rx, tx, o, c->skew_us), r);
 	} else {

@@ -5,4 +5,5 @@ zone clients "client network"
 role server  "a server behind the firewall"
 
 open   clients -> server : tcp/443, tcp/8443, udp/7777
+open   clients -> server : tcp/9443 tls
 closed clients -> server : tcp/22

@@ -57,6 +57,8 @@ check "8443, a one-way rule: one-way, fail (was: arrived, pass)" \
 	[ "$(field "$D" 8443 tcp evidence)/$(field "$D" 8443 tcp verdict)/$(field "$D" 8443 tcp proof)" = one-way/fail/two-sided ]
 check "udp/7777 crossed, seen at the far side: two-sided" \
 	[ "$(field "$D" 7777 udp verdict)/$(field "$D" 7777 udp proof)" = pass/two-sided ]
+check "TLS 9443 behind the same SYN proxy: its handshake completed, the ClientHello crossed" \
+	[ "$(field "$D" 9443 tcp evidence)/$(field "$D" 9443 tcp verdict)/$(field "$D" 9443 tcp proof)" = tls-intact/pass/two-sided ]
 check "22 reset by the firewall, the far side live: two-sided" \
 	[ "$(field "$D" 22 tcp evidence)/$(field "$D" 22 tcp proof)" = firewall-reset/two-sided ]
 finish
