@@ -6,6 +6,7 @@
 # command runs under a timeout).  The README's table "Bad input, faults and
 # misuse" lists these cases.
 . "$(dirname "$0")/lib.sh"
+need jq text2pcap
 cd "$ROOT"
 P=tests/lab/small.profile
 S=tests/lab/small.site

@@ -6,6 +6,7 @@
 # never answers ARP, none may leave as a frame (no guessed MAC).  Either
 # way the sender's own capture holds every probe that left.
 . "$(dirname "$0")/lib.sh"
+need jq tshark
 cd "$ROOT"
 
 split_net 198.18.10.10 198.18.20.10 tests/lab/rulesets/evidence.nft || { bad "namespaces"; finish; exit 1; }
