@@ -9,9 +9,10 @@
 #                              print that list, one package a line, followed by
 #                              the programs the scripts and tests run from it
 #
-# The programs named after each package are those the scripts and tests run
-# from it; programs from Debian's base (packages dpkg marks Essential or
-# Priority required, on every Debian system) need no entry.
+# scripts/deps-lint.sh (make deps-lint) fails when a test or script runs a
+# program that is neither from Debian's base (a package dpkg marks Essential
+# or Priority required, present on every Debian system) nor named below after
+# a package of a list that test or script may count on.
 set -euo pipefail
 
 # PACKAGE or PACKAGE:PROGRAM,...: after the colon, each program the project
@@ -19,9 +20,10 @@ set -euo pipefail
 # wireshark-common and its text2pcap).
 build=(make:make gcc libc6-dev libpcap-dev libnet1-dev libssl-dev libjansson-dev libpsl-dev
 	nftables:nft iproute2:ip,ss)
+# shfmt and jq: scripts/deps-lint.sh reads the scripts' syntax trees with them.
 test=(libcunit1-dev tshark:tshark,text2pcap jq:jq clang:clang libclang-rt-14-dev
 	chromium:chromium libxml2-utils:xmllint fonts-dejavu-core socat:socat valgrind:valgrind
-	openssl:openssl)
+	openssl:openssl shfmt:shfmt)
 # What scripts/bench.sh runs besides the build list (iputils-ping: the bench
 # warms the neighbour caches with ping; Debian's base has no ping).
 bench=(masscan:masscan nmap:nmap netsniff-ng:trafgen tcpdump:tcpdump time:time jq:jq

@@ -25,6 +25,9 @@ trap cleanup EXIT
 
 ok()   { CHECKS=$((CHECKS + 1)); echo "  ok   $*"; }
 bad()  { CHECKS=$((CHECKS + 1)); FAILS=$((FAILS + 1)); echo "  FAIL $*"; }
+# check WHAT COMMAND...: one check, passed when COMMAND succeeds.  (For
+# scripts/deps-lint.sh: check runs its arguments after the first.)
+# deps-lint: wrapper check 1
 check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
 
 # The newest run directory under $1.
