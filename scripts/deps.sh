@@ -18,12 +18,15 @@ set -euo pipefail
 # PACKAGE or PACKAGE:PROGRAM,...: after the colon, each program the project
 # runs from that package or from one it depends on (tshark brings
 # wireshark-common and its text2pcap).
+# binutils (gcc brings it) and git: scripts/modcheck.sh (make check, make
+# modcheck) reads the objects with nm and lists the sources with git ls-files.
 build=(make:make gcc libc6-dev libpcap-dev libnet1-dev libssl-dev libjansson-dev libpsl-dev
-	nftables:nft iproute2:ip,ss)
-# shfmt and jq: scripts/deps-lint.sh reads the scripts' syntax trees with them.
+	nftables:nft iproute2:ip,ss binutils:nm git:git)
+# shfmt and jq: scripts/deps-lint.sh reads the scripts' syntax trees with them;
+# procps: t_proof sets a sysctl in its firewall namespace.
 test=(libcunit1-dev tshark:tshark,text2pcap jq:jq clang:clang libclang-rt-14-dev
 	chromium:chromium libxml2-utils:xmllint fonts-dejavu-core socat:socat valgrind:valgrind
-	openssl:openssl shfmt:shfmt)
+	openssl:openssl shfmt:shfmt procps:sysctl)
 # What scripts/bench.sh runs besides the build list (iputils-ping: the bench
 # warms the neighbour caches with ping; Debian's base has no ping).
 bench=(masscan:masscan nmap:nmap netsniff-ng:trafgen tcpdump:tcpdump time:time jq:jq
