@@ -42,16 +42,10 @@ die() { echo "bench: $*" >&2; exit 1; }
 [ "$(id -u)" -eq 0 ] || die "needs root (network namespaces)"
 [ -x "$RP" ] || die "$RP: not built (make)"
 
-# The tools compared against come from Debian, installed only when missing.
+# The tools compared against (and jq, ping, /usr/bin/time) come from Debian,
+# installed only when missing: scripts/deps.sh lists them (--list bench).
 need_tools() {
-	local missing=() t pkg
-	for t in masscan:masscan nmap:nmap trafgen:netsniff-ng tcpdump:tcpdump jq:jq /usr/bin/time:time; do
-		command -v "${t%%:*}" >/dev/null 2>&1 || missing+=("${t##*:}")
-	done
-	[ ${#missing[@]} -eq 0 ] && return 0
-	echo "bench: installing ${missing[*]} from Debian"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >"$WORK/apt.log" 2>&1 ||
-		die "apt-get install ${missing[*]} failed (see above)"
+	"$ROOT/scripts/deps.sh" --bench || die "scripts/deps.sh --bench could not install the bench's tools"
 }
 
 # The inputs: one client zone, servers behind the firewall with tcp/443 open

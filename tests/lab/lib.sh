@@ -25,6 +25,9 @@ trap cleanup EXIT
 
 ok()   { CHECKS=$((CHECKS + 1)); echo "  ok   $*"; }
 bad()  { CHECKS=$((CHECKS + 1)); FAILS=$((FAILS + 1)); echo "  FAIL $*"; }
+# check WHAT COMMAND...: one check, passed when COMMAND succeeds.  (For
+# scripts/deps-lint.sh: check runs its arguments after the first.)
+# deps-lint: wrapper check 1
 check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
 
 # The newest run directory under $1.
@@ -49,6 +52,25 @@ lab() {
 finish() {
 	echo "$TESTNAME: $((CHECKS - FAILS)) passed, $FAILS failed"
 	[ "$FAILS" -eq 0 ]
+}
+
+# need PROG...: the programs a test runs that are not from Debian's base
+# (packages dpkg marks Essential or Priority required: coreutils, grep, sed,
+# findutils, diffutils, util-linux, mawk, ...), each installed by
+# scripts/deps.sh; every test says so near its top, and scripts/deps-lint.sh
+# checks that it says so for each program it runs.  A missing program is a
+# failure of the test, counted in its summary, and ends it there: never a
+# skip, never checks that fail later for a reason nobody reads.
+need() {
+	local p missing=0
+	for p in "$@"; do
+		type -P "$p" >/dev/null 2>&1 && continue
+		bad "needs $p, which is not installed (scripts/deps.sh --test installs it)"
+		missing=1
+	done
+	[ "$missing" -eq 0 ] && return 0
+	finish
+	exit 1
 }
 
 # A three-namespace network of the test's own for the split agents: a source
@@ -117,3 +139,7 @@ split_down() {
 	for n in "${SPLIT_NS[@]}"; do ip netns del "$n" 2>/dev/null; done
 	SPLIT_NS=()
 }
+
+# `ruleproof lab` runs ip and nft, and so do split_net, split_cleanup,
+# split_down and no_leftovers: every lab test needs them.
+need ip nft

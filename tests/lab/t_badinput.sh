@@ -6,6 +6,7 @@
 # command runs under a timeout).  The README's table "Bad input, faults and
 # misuse" lists these cases.
 . "$(dirname "$0")/lib.sh"
+need jq text2pcap
 cd "$ROOT"
 P=tests/lab/small.profile
 S=tests/lab/small.site
@@ -14,6 +15,7 @@ mkdir -p "$B"
 
 # expect STATUS REGEX WHAT COMMAND...: the command's exit status and its
 # output (stdout and stderr together) matching REGEX (grep -E).
+# deps-lint: wrapper expect 3
 expect() {
 	local want=$1 pat=$2 what=$3 out rc
 	shift 3

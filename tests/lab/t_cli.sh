@@ -2,6 +2,7 @@
 # Every subcommand explains itself; `correlate` re-derives the same verdicts
 # from a run directory alone.
 . "$(dirname "$0")/lib.sh"
+need jq
 cd "$ROOT"
 
 check "ruleproof --help exits 0" "$RP" --help >/dev/null

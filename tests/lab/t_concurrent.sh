@@ -5,6 +5,7 @@
 # interfaces, where each run's listener sees the other's probes and must
 # count them as foreign, never match them.
 . "$(dirname "$0")/lib.sh"
+need jq
 cd "$ROOT"
 
 "$RP" -q lab profiles/assist-onprem-multi.profile --site profiles/lab/assist-onprem-multi.site \

@@ -4,6 +4,7 @@
 # run directory holds the evidence (pcaps tshark can read, capture files,
 # plan, report) and nothing planted.
 . "$(dirname "$0")/lib.sh"
+need jq tshark
 cd "$ROOT"
 
 lab "$SCRATCH/runs" profiles/assist-onprem-multi.profile --site profiles/lab/assist-onprem-multi.site

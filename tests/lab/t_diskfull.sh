@@ -4,6 +4,7 @@
 # sent; a disk that fills during a capture is never a silently cut pcap: the
 # capture is flagged and the probes it should prove stay inconclusive.
 . "$(dirname "$0")/lib.sh"
+need jq
 cd "$ROOT"
 MOUNTS=()
 umount_all() { local m; for m in "${MOUNTS[@]}"; do umount "$m" 2>/dev/null; done; }

@@ -4,6 +4,7 @@
 # planted deviations change, nothing more and nothing less, and each fails
 # with the evidence its firewall action leaves.
 . "$(dirname "$0")/lib.sh"
+need jq
 cd "$ROOT"
 seeds=${RP_DRIFT_SEEDS:-1 2 3 4 5}
 

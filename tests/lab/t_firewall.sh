@@ -4,6 +4,7 @@
 # gets the right verdict; a wide-open and a closed firewall fail exactly the
 # probes they should.
 . "$(dirname "$0")/lib.sh"
+need jq
 cd "$ROOT"
 P=tests/lab/small.profile S=tests/lab/small.site
 

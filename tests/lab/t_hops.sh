@@ -4,6 +4,7 @@
 # SYN-ACK proves open; a reset is the host's when it comes from as far as the
 # host's SYN-ACKs, and the firewall's when it comes from nearer.
 . "$(dirname "$0")/lib.sh"
+need jq socat ss
 cd "$ROOT"
 
 split_net 198.18.10.10 198.18.20.10 tests/lab/rulesets/hops.nft || { bad "namespaces"; finish; exit 1; }

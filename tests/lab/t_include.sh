@@ -4,6 +4,7 @@
 # included file too, so the run is re-derived from them alone, wherever the
 # included file has gone since.
 . "$(dirname "$0")/lib.sh"
+need jq
 cd "$ROOT"
 
 cp -r tests/lab/include.profile tests/lab/incl "$SCRATCH/"

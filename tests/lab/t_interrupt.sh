@@ -3,6 +3,7 @@
 # the lab removes its namespaces, the report says it is incomplete, and the
 # exit status is 3.
 . "$(dirname "$0")/lib.sh"
+need jq tshark
 cd "$ROOT"
 
 mkdir -p "$SCRATCH/runs"

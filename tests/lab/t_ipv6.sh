@@ -3,6 +3,7 @@
 # IPv6 in the lab (2001:db8::/32 only): every evidence class with ICMPv6 type
 # and code, UDP over IPv6, and a dual-stack site probed over both versions.
 . "$(dirname "$0")/lib.sh"
+need jq
 cd "$ROOT"
 P=tests/lab/small.profile
 

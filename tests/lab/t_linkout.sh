@@ -6,6 +6,7 @@
 # never answers ARP, none may leave as a frame (no guessed MAC).  Either
 # way the sender's own capture holds every probe that left.
 . "$(dirname "$0")/lib.sh"
+need jq tshark
 cd "$ROOT"
 
 split_net 198.18.10.10 198.18.20.10 tests/lab/rulesets/evidence.nft || { bad "namespaces"; finish; exit 1; }
@@ -16,9 +17,17 @@ split_net 198.18.10.10 198.18.20.10 tests/lab/rulesets/evidence.nft || { bad "na
 paths_of() {
 	sed -n 's/.*sent \([0-9]*\) as Ethernet frames on eth0, \([0-9]*\) on the raw IP socket.*/\1 \2/p' "$1"
 }
-# SYNs from the sender in its own capture.
+# SYNs from the sender in its own capture: TCP segments from its address
+# whose flags are SYN alone, as tcpdump's "src host 198.18.10.10 and
+# tcp[tcpflags] == tcp-syn" counted them: the outer headers only, so not the
+# SYNs that ICMP errors quote (tshark dissects those too).  Nothing (no
+# number, so the check fails) when tshark fails; a file it reads as
+# something else holds no SYN, and the count fails the check as well.
 syns_in() {
-	tcpdump -nn -r "$1" 'src host 198.18.10.10 and tcp[tcpflags] == tcp-syn' 2>/dev/null | wc -l
+	local frames
+	frames=$(tshark -n -r "$1" -Y "ip.src == 198.18.10.10 && tcp.flags == 0x002 && !icmp" \
+		-T fields -e frame.number 2>/dev/null) || return 1
+	grep -c . <<<"$frames"
 }
 
 check "the gateway's MAC is not known before sending" \

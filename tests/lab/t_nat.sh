@@ -4,6 +4,7 @@
 # translation, every probe is still joined to its id, gets the verdict it
 # should, and the report shows how it was translated.
 . "$(dirname "$0")/lib.sh"
+need jq
 cd "$ROOT"
 
 split_net 198.18.10.10 198.18.20.10 tests/lab/rulesets/nat.nft || { bad "namespaces"; finish; exit 1; }

@@ -5,6 +5,7 @@
 # profile checks clean against its site for the lab, and its canonical form
 # is a fixed point.
 . "$(dirname "$0")/lib.sh"
+need jq
 cd "$ROOT"
 
 n=0

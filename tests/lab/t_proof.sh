@@ -6,6 +6,7 @@
 # unreachable (crossed, not closed), then both sides through a SYN proxy
 # (answered by a middle box) and a one-way rule (the answer never returns).
 . "$(dirname "$0")/lib.sh"
+need jq socat ss sysctl
 cd "$ROOT"
 P=tests/lab/proof.profile
 field() { jq -r --argjson n "$2" --arg p "$3" ".results[] | select(.port == \$n and .proto == \$p) | .$4" "$1/report.json"; }

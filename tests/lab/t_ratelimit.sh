@@ -3,6 +3,7 @@
 # retries those probes look closed; with retries every probe crosses in the
 # end, and the report shows how many tries each one took.
 . "$(dirname "$0")/lib.sh"
+need jq
 cd "$ROOT"
 P=tests/lab/ratelimit.profile S=tests/lab/small.site R=tests/lab/rulesets/ratelimit.nft
 

@@ -7,6 +7,7 @@
 # exactly the planted change; JUnit validates against the common schema;
 # the HTML page renders in headless Chromium.
 . "$(dirname "$0")/lib.sh"
+need chromium jq openssl tshark xmllint
 cd "$ROOT"
 
 PROFILE=profiles/assist-onprem-multi.profile
@@ -142,22 +143,19 @@ check "verify of a missing directory exits 2" [ $? -eq 2 ]
 
 # The HTML page: self-contained, and rendered by a real browser.
 check "HTML loads nothing from outside" bash -c "! grep -Eq '(src|href)=\"(https?:)?//' '$B/report.html'"
-chrome=$(command -v chromium || command -v chromium-browser || true)
-if [ -z "$chrome" ]; then
-	echo "  SKIP headless Chromium checks: no chromium installed (scripts/deps.sh --test installs it)"
-else
-	flags=(--headless --no-sandbox --disable-gpu --disable-dev-shm-usage --disable-background-networking
-		--disable-component-update --disable-sync --no-first-run --user-data-dir="$SCRATCH/chrome")
-	# One load: the screenshot, and the DOM as rendered.
-	timeout 60 "$chrome" "${flags[@]}" --screenshot="$SCRATCH/page.png" --window-size=1280,2000 \
-		--dump-dom "file://$SCRATCH/first.html" >"$SCRATCH/dom.html" 2>/dev/null
-	check "Chromium took a screenshot of the page" [ "$(stat -c %s "$SCRATCH/page.png" 2>/dev/null || echo 0)" -gt 50000 ]
-	check "the rendered page shows the summary" \
-		grep -q 'id="summary">FAIL: 520 probes: 515 pass, 5 fail, 0 inconclusive; 2 of 7 rules fail<' "$SCRATCH/dom.html"
-	check "the rendered page shows the failing rule" \
-		grep -q 'line 46: open cp, portal -&gt; core : core-app' "$SCRATCH/dom.html"
-	check "the rendered page shows a failing probe's filter" \
-		grep -q "$(jq -r '.results[10].filter' "$SCRATCH/first.json" | sed 's/&/\&amp;/g; s/[][\.*^$|]/\\&/g')" "$SCRATCH/dom.html"
-fi
+# Chromium is a test dependency like any other (need, at the top): a
+# machine without it fails here, it does not skip these checks.
+flags=(--headless --no-sandbox --disable-gpu --disable-dev-shm-usage --disable-background-networking
+	--disable-component-update --disable-sync --no-first-run --user-data-dir="$SCRATCH/chrome")
+# One load: the screenshot, and the DOM as rendered.
+timeout 60 chromium "${flags[@]}" --screenshot="$SCRATCH/page.png" --window-size=1280,2000 \
+	--dump-dom "file://$SCRATCH/first.html" >"$SCRATCH/dom.html" 2>/dev/null
+check "Chromium took a screenshot of the page" [ "$(stat -c %s "$SCRATCH/page.png" 2>/dev/null || echo 0)" -gt 50000 ]
+check "the rendered page shows the summary" \
+	grep -q 'id="summary">FAIL: 520 probes: 515 pass, 5 fail, 0 inconclusive; 2 of 7 rules fail<' "$SCRATCH/dom.html"
+check "the rendered page shows the failing rule" \
+	grep -q 'line 46: open cp, portal -&gt; core : core-app' "$SCRATCH/dom.html"
+check "the rendered page shows a failing probe's filter" \
+	grep -q "$(jq -r '.results[10].filter' "$SCRATCH/first.json" | sed 's/&/\&amp;/g; s/[][\.*^$|]/\\&/g')" "$SCRATCH/dom.html"
 check "no namespace left behind" no_leftovers "$A"
 finish

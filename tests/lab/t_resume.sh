@@ -5,6 +5,7 @@
 # longer marked interrupted, and its bundle verifies.  TLS probes re-sent
 # are judged from the resumed segment's TLS logs.
 . "$(dirname "$0")/lib.sh"
+need jq
 cd "$ROOT"
 
 mkdir -p "$SCRATCH/runs"

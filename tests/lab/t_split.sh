@@ -5,6 +5,7 @@
 # started on its own, then an offline correlation of their captures.  A
 # listener stopped before the sender is done never yields a pass.
 . "$(dirname "$0")/lib.sh"
+need jq
 cd "$ROOT"
 
 split_net 198.18.10.10 198.18.20.10 tests/lab/rulesets/evidence.nft || { bad "namespaces"; finish; exit 1; }

@@ -10,6 +10,7 @@
 # the ClientHello on 8443 (an nftables payload set) is reported as SNI
 # altered, one that rewrites a cipher suite on 9443 as altered.
 . "$(dirname "$0")/lib.sh"
+need jq tshark
 cd "$ROOT"
 
 res() { jq -r --argjson n "$2" ".results[] | select(.port == \$n) | $3" "$1/report.json"; }

@@ -5,6 +5,7 @@
 # lists a port two sources probe once, also when the first source's probe
 # got no certificate (the firewall stops it) and the second's did.
 . "$(dirname "$0")/lib.sh"
+need jq
 cd "$ROOT"
 
 lab "$SCRATCH/runs" tests/lab/tls.profile --site tests/lab/tls6.site

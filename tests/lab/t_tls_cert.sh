@@ -8,6 +8,7 @@
 # and 8443 present different certificates, so 443's same-cert fails.  Then
 # `lab --tls-cert/--tls-key` has the lab's responders serve the CA-signed one.
 . "$(dirname "$0")/lib.sh"
+need jq openssl ss
 cd "$ROOT"
 
 C=$SCRATCH/certs

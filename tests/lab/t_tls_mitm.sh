@@ -6,6 +6,7 @@
 # random the sender never sent: tls-reoriginated; and the chain the sender
 # got is not the one the listener serves (the inside check fails).
 . "$(dirname "$0")/lib.sh"
+need jq openssl socat ss
 cd "$ROOT"
 
 C=$SCRATCH/certs

@@ -6,6 +6,7 @@
 # sender logged; the responder, whose planned address is the public one,
 # listens on every address of the host.
 . "$(dirname "$0")/lib.sh"
+need jq
 cd "$ROOT"
 
 cat >"$SCRATCH/nat.profile" <<'PROF'

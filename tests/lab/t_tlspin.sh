@@ -6,6 +6,7 @@
 # Windows shows it and the SHA-256; bad input gets exit 2 and a reason.  No
 # network: certificates are made here with the openssl CLI.
 . "$(dirname "$0")/lib.sh"
+need openssl
 cd "$SCRATCH" || exit 1
 
 # The reference: the pipeline of issue 5, independent of ruleproof.

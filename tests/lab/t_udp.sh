@@ -4,6 +4,7 @@
 # refuses it (ICMP port unreachable from the host itself); one the firewall
 # refuses or drops is closed, with the ICMP type and code kept.
 . "$(dirname "$0")/lib.sh"
+need jq
 cd "$ROOT"
 P=tests/lab/udp.profile S=tests/lab/small.site
 
