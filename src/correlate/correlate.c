@@ -941,9 +941,17 @@ classify(const struct corr *c, uint32_t id, struct probe_result *r)
 		r->verdict = VERDICT_FAIL;   /* crossed, so not closed; unanswered, so not open */
 	else
 		r->verdict = ((r->obs == OBS_OPEN) == p->expect_open) ? VERDICT_PASS : VERDICT_FAIL;
-	if (c->tls && p->tls)
-		tlsev_classify(c->tls, id, r, o->nsent ? rx_doubt(rx, tx, o, c->skew_us) : INC_NOT_SENT,
-		    c->skew_us);
+	if (c->tls && p->tls) {
+		enum inconclusive_reason doubt = o->nsent ? rx_doubt(rx, tx, o, c->skew_us) : INC_NOT_SENT;
+
+		tlsev_classify(c->tls, id, r, doubt, c->skew_us);
+		/* Re-originated means none of our ClientHellos reached the host:
+		 * that rests on the far side's capture. */
+		if (r->ev == EVD_TLS_REORIGINATED && doubt == INC_NONE)
+			r->proof = PROOF_TWO_SIDED;
+		else if (r->obs == OBS_UNKNOWN)
+			r->proof = PROOF_NONE;
+	}
 }
 
 static void

@@ -83,7 +83,7 @@ print_probe_line(const struct report *r, FILE *out, uint32_t id, bool color)
 	const struct probe_result *res = corr_result(r->c, id);
 	struct probe_locator loc;
 	char flow[160], addrs[2 * ADDR_STRLEN + 8], sa[ADDR_STRLEN], da[ADDR_STRLEN];
-	char port[16], detail[768], where[400];
+	char port[16], detail[768], where[400], proof[32] = "";
 
 	snprintf(flow, sizeof(flow), "%s -> %s", profile_endpoint(prof, p->src)->name,
 	    profile_endpoint(prof, p->dst)->name);
@@ -95,9 +95,11 @@ print_probe_line(const struct report *r, FILE *out, uint32_t id, bool color)
 	probe_result_detail(r->c, id, detail, sizeof(detail));
 	report_locate(r, id, &loc);
 	report_where(&loc, where, sizeof(where));
-	fprintf(out, "      %sprobe %-5u%s %-24s %-29s %-10s %-7s %-16s %s [%s]  %sevidence: %s%s\n",
+	if (res->proof != PROOF_NONE)
+		snprintf(proof, sizeof(proof), " [%s]", proof_name(res->proof));
+	fprintf(out, "      %sprobe %-5u%s %-24s %-29s %-10s %-7s %-16s %s%s  %sevidence: %s%s\n",
 	    color ? verdict_color(res->verdict) : "", id, color ? COL_OFF : "", flow, addrs, port,
-	    observed_name(res->obs), evidence_name(res->ev), detail, proof_name(res->proof),
+	    observed_name(res->obs), evidence_name(res->ev), detail, proof,
 	    color ? COL_DIM : "", where,
 	    color ? COL_OFF : "");
 }
