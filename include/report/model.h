@@ -25,8 +25,6 @@ struct rule_stats {
 	struct rule_summary sum;
 	uint32_t            obs[OBS_UNKNOWN + 1];        /* by enum observed */
 	uint32_t            ev[EVD_INCONCLUSIVE + 1];    /* by enum evidence */
-	uint32_t            proof[PROOF_NONE + 1];       /* by enum proof */
-	uint32_t            pass_by_hops;  /* passes that rest on a hop distance alone */
 };
 
 /* One row of the rule table: a profile rule, or the `default closed` line. */
@@ -68,6 +66,10 @@ struct report {
 	char                     plan_version[32];   /* the ruleproof that ran the probes */
 	struct rule_stats       *stats;         /* one per profile rule, then `default closed` */
 	struct rule_stats        total;
+	/* Of the whole run: probes by enum proof, and the passes that rest on
+	 * a hop distance alone (the summary says so). */
+	uint32_t                 proof[PROOF_NONE + 1];
+	uint32_t                 pass_by_hops;
 	struct report_capture   *caps;
 	size_t                   ncaps, capcap;
 };

@@ -217,8 +217,8 @@ json_report(const struct report *r)
 	    "fail", (json_int_t)t->fail, "inconclusive", (json_int_t)t->inconclusive,
 	    "foreign_packets", (json_int_t)corr_foreign(r->c), "rules", (json_int_t)nrules,
 	    "rules_failing", (json_int_t)nfail,
-	    "pass_by_hop_distance", (json_int_t)r->total.pass_by_hops,
-	    "proof", json_counts(r->total.proof, PROOF_NONE + 1, report_proof_name_at),
+	    "pass_by_hop_distance", (json_int_t)r->pass_by_hops,
+	    "proof", json_counts(r->proof, PROOF_NONE + 1, report_proof_name_at),
 	    "rules", json_rules(r), "captures", json_captures(r), "results", json_array());
 }
 

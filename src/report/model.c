@@ -41,14 +41,11 @@ tally_stats(struct report *r)
 
 		s->obs[res->obs]++;
 		s->ev[res->ev]++;
-		s->proof[res->proof]++;
 		r->total.obs[res->obs]++;
 		r->total.ev[res->ev]++;
-		r->total.proof[res->proof]++;
-		if (res->verdict == VERDICT_PASS && res->proof == PROOF_HOP_DISTANCE) {
-			s->pass_by_hops++;
-			r->total.pass_by_hops++;
-		}
+		r->proof[res->proof]++;
+		if (res->verdict == VERDICT_PASS && res->proof == PROOF_HOP_DISTANCE)
+			r->pass_by_hops++;
 	}
 	for (i = 0; i < nr; i++)
 		r->stats[i].sum = corr_rule(r->c, i);
@@ -326,8 +323,8 @@ report_summary_line(const struct report *r, char *buf, size_t len)
 
 	/* A pass that rests on a distance alone is no plain pass: said here,
 	 * and --require-proof turns it into an inconclusive. */
-	if (r->total.pass_by_hops)
-		snprintf(hops, sizeof(hops), " (%u by hop distance only)", r->total.pass_by_hops);
+	if (r->pass_by_hops)
+		snprintf(hops, sizeof(hops), " (%u by hop distance only)", r->pass_by_hops);
 	snprintf(buf, len, "%s%s: %u probes: %u pass%s, %u fail, %u inconclusive; %u of %u rules fail%s",
 	    r->interrupted ? "INCOMPLETE (interrupted) " : "",
 	    t->fail ? "FAIL" : t->inconclusive ? "INCONCLUSIVE" : "PASS", t->probes, t->pass, hops,
