@@ -45,10 +45,6 @@ agent_notify_ready(int fd)
 		return;      /* the parent then times out waiting, and says so */
 }
 
-/* Waits up to until_ns (CLOCK_MONOTONIC) for capture traffic, a signal or a
- * stop request, writing packets as they come.  Returns 2 on a signal, 1 if
- * asked to stop through stop_fd, 0 when the time is up, -1 on a capture
- * error (message in err). */
 int
 agent_wait_and_capture(struct capture *cap, int sigfd, int stop_fd, int64_t until_ns,
     char *err, size_t errlen)
